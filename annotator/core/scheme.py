@@ -1,0 +1,308 @@
+"""The label scheme: entity labels, event types with roles and trigger lemmas, stance targets and values.
+
+A scheme is created from a TOML file (format documented in the README) and stored inside the project as JSON,
+so a project file is self-contained.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+from annotator.core.errors import InputFileError, SchemeError
+
+# Distinct colours (Trubetskoy's list), assigned in order to labels without one.
+PALETTE = (
+    "#e6194b", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6",
+    "#bcf60c", "#fabebe", "#008080", "#e6beff", "#9a6324", "#fffac8", "#800000", "#aaffc3",
+    "#808000", "#ffd8b1", "#000075", "#808080",
+)  # fmt: skip
+# Keys the window uses for commands; labels never get them automatically.
+RESERVED_KEYS = frozenset("AXEDNSUR")
+AUTO_KEYS = "123456789" + "0" + "QWTYIOPFGHJKLZCVBM"
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+DEFAULT_STANCE_VALUES = ("favor", "against", "neutral", "not mentioned")
+
+
+@dataclass(frozen=True)
+class EntityLabel:
+    label: str
+    key: str = ""
+    color: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class EventType:
+    type: str
+    roles: tuple[str, ...] = ()
+    triggers: tuple[str, ...] = ()
+    key: str = ""
+    color: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Scheme:
+    name: str
+    language: str = "en"
+    guidelines: str = ""
+    entities: tuple[EntityLabel, ...] = ()
+    events: tuple[EventType, ...] = ()
+    stance_targets: tuple[str, ...] = ()
+    stance_values: tuple[str, ...] = DEFAULT_STANCE_VALUES
+    extra: dict = field(default_factory=dict, compare=False)
+
+    # -- look-ups -------------------------------------------------------------------------------
+    @property
+    def entity_labels(self) -> list[str]:
+        return [e.label for e in self.entities]
+
+    @property
+    def event_types(self) -> list[str]:
+        return [e.type for e in self.events]
+
+    def entity(self, label: str) -> EntityLabel | None:
+        return next((e for e in self.entities if e.label == label), None)
+
+    def event(self, type_: str) -> EventType | None:
+        return next((e for e in self.events if e.type == type_), None)
+
+    def color(self, label: str) -> str:
+        item = self.entity(label) or self.event(label)
+        return item.color if item else "#808080"
+
+    def label_for_key(self, key: str) -> str | None:
+        key = key.upper()
+        return next((e.label for e in self.entities if e.key.upper() == key), None)
+
+    # -- validation of annotations ---------------------------------------------------------------
+    def check_label(self, label: str) -> None:
+        if self.entity(label) is None:
+            raise SchemeError(
+                f"label {label!r} is not in the scheme (labels: {', '.join(self.entity_labels)})"
+            )
+
+    def check_event(self, type_: str, roles: list[str] | tuple[str, ...] = ()) -> None:
+        event = self.event(type_)
+        if event is None:
+            raise SchemeError(
+                f"event type {type_!r} is not in the scheme (types: {', '.join(self.event_types)})"
+            )
+        for role in roles:
+            if role not in event.roles:
+                raise SchemeError(
+                    f"role {role!r} is not a role of event type {type_!r} (roles: {', '.join(event.roles)})"
+                )
+
+    def check_stance(self, target: str, value: str | None = None) -> None:
+        if target not in self.stance_targets:
+            raise SchemeError(
+                f"stance target {target!r} is not in the scheme (targets: {', '.join(self.stance_targets)})"
+            )
+        if value is not None and value not in self.stance_values:
+            raise SchemeError(
+                f"stance value {value!r} is not in the scheme (values: {', '.join(self.stance_values)})"
+            )
+
+    # -- (de)serialisation -------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        data = {
+            **self.extra,
+            "name": self.name,
+            "language": self.language,
+            "guidelines": self.guidelines,
+            "entities": [asdict(e) for e in self.entities],
+            "events": [
+                {**asdict(e), "roles": list(e.roles), "triggers": list(e.triggers)} for e in self.events
+            ],
+            "stance": {"targets": list(self.stance_targets), "values": list(self.stance_values)},
+        }
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
+
+    def to_toml(self) -> str:
+        """Write the scheme back in the documented TOML format."""
+        out = [f"name = {_toml_str(self.name)}", f"language = {_toml_str(self.language)}"]
+        if self.guidelines:
+            out.append(f"guidelines = {_toml_str(self.guidelines)}")
+        for e in self.entities:
+            out += ["", "[[entities]]", f"label = {_toml_str(e.label)}", f"key = {_toml_str(e.key)}"]
+            out.append(f"color = {_toml_str(e.color)}")
+            if e.description:
+                out.append(f"description = {_toml_str(e.description)}")
+        for ev in self.events:
+            out += ["", "[[events]]", f"type = {_toml_str(ev.type)}"]
+            out.append("roles = [" + ", ".join(_toml_str(r) for r in ev.roles) + "]")
+            out.append("triggers = [" + ", ".join(_toml_str(t) for t in ev.triggers) + "]")
+            out += [f"key = {_toml_str(ev.key)}", f"color = {_toml_str(ev.color)}"]
+        out += ["", "[stance]"]
+        out.append("targets = [" + ", ".join(_toml_str(t) for t in self.stance_targets) + "]")
+        out.append("values = [" + ", ".join(_toml_str(v) for v in self.stance_values) + "]")
+        return "\n".join(out) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Scheme:
+        return scheme_from_dict(json.loads(text), source="project")
+
+    # -- edits (the window's scheme editor uses these; they return a new scheme) ------------------
+    def with_entity(self, label: str, key: str = "", color: str = "") -> Scheme:
+        if self.entity(label):
+            raise SchemeError(f"label {label!r} is already in the scheme")
+        return _finish(replace(self, entities=(*self.entities, EntityLabel(label, key, color))), "scheme")
+
+    def with_event(self, type_: str, roles: tuple[str, ...] = (), triggers: tuple[str, ...] = ()) -> Scheme:
+        if self.event(type_):
+            raise SchemeError(f"event type {type_!r} is already in the scheme")
+        new = EventType(type_, tuple(roles), tuple(triggers))
+        return _finish(replace(self, events=(*self.events, new)), "scheme")
+
+
+def _toml_str(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _str_list(value: object, what: str, source: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise SchemeError(f"{source}: {what} must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def scheme_from_dict(data: dict, source: str = "scheme") -> Scheme:
+    """Build and validate a scheme from parsed TOML/JSON; fills in missing keys and colours."""
+    if not isinstance(data, dict):
+        raise SchemeError(f"{source}: the scheme must be a table")
+    name = data.get("name") or "untitled"
+    language = data.get("language") or "en"
+    if not isinstance(name, str) or not isinstance(language, str):
+        raise SchemeError(f"{source}: name and language must be strings")
+    guidelines = data.get("guidelines") or ""
+    entities = []
+    for i, item in enumerate(data.get("entities") or []):
+        if not isinstance(item, dict) or not isinstance(item.get("label"), str) or not item["label"].strip():
+            raise SchemeError(f"{source}: entities[{i}] needs a non-empty 'label'")
+        entities.append(
+            EntityLabel(
+                label=item["label"].strip(),
+                key=str(item.get("key") or "").strip(),
+                color=str(item.get("color") or "").strip(),
+                description=str(item.get("description") or ""),
+            )
+        )
+    events = []
+    for i, item in enumerate(data.get("events") or []):
+        if not isinstance(item, dict) or not isinstance(item.get("type"), str) or not item["type"].strip():
+            raise SchemeError(f"{source}: events[{i}] needs a non-empty 'type'")
+        events.append(
+            EventType(
+                type=item["type"].strip(),
+                roles=_str_list(item.get("roles"), f"events[{i}].roles", source),
+                triggers=_str_list(item.get("triggers"), f"events[{i}].triggers", source),
+                key=str(item.get("key") or "").strip(),
+                color=str(item.get("color") or "").strip(),
+                description=str(item.get("description") or ""),
+            )
+        )
+    stance = data.get("stance") or {}
+    if not isinstance(stance, dict):
+        raise SchemeError(f"{source}: [stance] must be a table with 'targets' and 'values'")
+    targets = _str_list(stance.get("targets"), "stance.targets", source)
+    values = _str_list(stance.get("values"), "stance.values", source) or DEFAULT_STANCE_VALUES
+    known = {"name", "language", "guidelines", "entities", "events", "stance"}
+    extra = {k: v for k, v in data.items() if k not in known}
+    scheme = Scheme(
+        name=name,
+        language=language,
+        guidelines=str(guidelines),
+        entities=tuple(entities),
+        events=tuple(events),
+        stance_targets=targets,
+        stance_values=values,
+        extra=extra,
+    )
+    return _finish(scheme, source)
+
+
+def _duplicates(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({x for x in items if x in seen or seen.add(x)})  # type: ignore[func-returns-value]
+
+
+def _finish(scheme: Scheme, source: str) -> Scheme:
+    """Check uniqueness and fill in keys and colours that were left out."""
+    for what, items in (
+        ("entity label", scheme.entity_labels),
+        ("event type", scheme.event_types),
+        ("stance target", list(scheme.stance_targets)),
+        ("stance value", list(scheme.stance_values)),
+    ):
+        dups = _duplicates(items)
+        if dups:
+            raise SchemeError(f"{source}: duplicate {what} {', '.join(map(repr, dups))}")
+    for ev in scheme.events:
+        dups = _duplicates(list(ev.roles))
+        if dups:
+            raise SchemeError(f"{source}: event type {ev.type!r} lists role {dups[0]!r} twice")
+    for item in (*scheme.entities, *scheme.events):
+        if item.color and not _COLOR.match(item.color):
+            raise SchemeError(f"{source}: colour {item.color!r} is not of the form #rrggbb")
+        if len(item.key) > 1:
+            raise SchemeError(f"{source}: key {item.key!r} must be a single character")
+    entity_keys = [e.key.upper() for e in scheme.entities if e.key]
+    dups = _duplicates(entity_keys)
+    if dups:
+        raise SchemeError(f"{source}: key {dups[0]!r} is given to more than one entity label")
+
+    free_keys = iter(k for k in AUTO_KEYS if k not in entity_keys and k not in RESERVED_KEYS)
+    used_colors = {e.color.lower() for e in (*scheme.entities, *scheme.events) if e.color}
+    free_colors = iter([c for c in PALETTE if c not in used_colors] + list(PALETTE) * 10)
+    entities = tuple(
+        replace(e, key=e.key.upper() if e.key else next(free_keys, ""), color=e.color or next(free_colors))
+        for e in scheme.entities
+    )
+    # Event types are chosen after pressing E, so their keys are a separate set: 1-9 in order.
+    event_keys = iter(k for k in AUTO_KEYS if k not in {e.key.upper() for e in scheme.events if e.key})
+    events = tuple(
+        replace(e, key=e.key.upper() if e.key else next(event_keys, ""), color=e.color or next(free_colors))
+        for e in scheme.events
+    )
+    return replace(scheme, entities=entities, events=events)
+
+
+def load_scheme(path: str | Path) -> Scheme:
+    """Read a scheme TOML file; errors name the file (and line for TOML syntax errors)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(path, "scheme file does not exist") from None
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read scheme file ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise InputFileError(path, "scheme file is not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputFileError(path, f"not valid TOML ({exc.args[0] if exc.args else exc})", line) from None
+    try:
+        return scheme_from_dict(data, source=str(path))
+    except SchemeError as exc:
+        raise InputFileError(None, str(exc)) from None
+
+
+def default_scheme_text() -> str:
+    return resources.files("annotator.data").joinpath("default_scheme.toml").read_text(encoding="utf-8")
+
+
+def default_scheme() -> Scheme:
+    return scheme_from_dict(tomllib.loads(default_scheme_text()), source="default scheme")

@@ -1,0 +1,1 @@
+"""Runtime assets (the default scheme), loaded with importlib.resources so frozen builds find them too."""

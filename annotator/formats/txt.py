@@ -1,0 +1,18 @@
+"""Plain text: one article per file; the document id is the file name (relative path inside a folder)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from annotator.core.importing import ImportRecord
+from annotator.core.model import Document
+
+
+def read_txt(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
+    from annotator.formats import read_text_file
+
+    text = read_text_file(path)
+    yield ImportRecord(
+        Document(id=doc_id or path.name, text=text, meta={"source_file": path.name}), path=str(path)
+    )

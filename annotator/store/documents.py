@@ -1,0 +1,97 @@
+"""Documents: the articles' exact text, metadata and a hash used to find duplicates and cache suggestions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+
+from sqlite_utils import Database
+
+from annotator.core.model import Document
+from annotator.store.database import now
+
+
+def text_hash(text: str) -> str:
+    # surrogatepass: a stored text may hold lone surrogates decoded from odd files; hash them, do not crash.
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _row_to_document(row: tuple) -> Document:
+    return Document(id=row[0], text=row[1], meta=json.loads(row[2]) if row[2] else {})
+
+
+def insert_documents(db: Database, docs: Iterable[Document], batch_size: int = 2000) -> int:
+    """Insert new documents (the caller has checked ids and duplicates). Returns how many."""
+    stamp = now()
+    rows = (
+        {
+            "id": d.id,
+            "text": d.text,
+            "meta": json.dumps(d.meta, ensure_ascii=False) if d.meta else "{}",
+            "title": d.title,
+            "text_hash": text_hash(d.text),
+            "added_at": stamp,
+        }
+        for d in docs
+    )
+    count = 0
+
+    def counted():
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
+    db["documents"].insert_all(counted(), batch_size=batch_size)
+    return count
+
+
+def get_document(db: Database, doc_id: str) -> Document | None:
+    row = db.execute("SELECT id, text, meta FROM documents WHERE id = ?", [doc_id]).fetchone()
+    return _row_to_document(row) if row else None
+
+
+def iter_documents(db: Database, ids: Iterable[str] | None = None) -> Iterator[Document]:
+    if ids is None:
+        for row in db.execute("SELECT id, text, meta FROM documents ORDER BY rowid"):
+            yield _row_to_document(row)
+    else:
+        for doc_id in ids:
+            doc = get_document(db, doc_id)
+            if doc is not None:
+                yield doc
+
+
+def document_ids(db: Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT id FROM documents ORDER BY rowid")]
+
+
+def count_documents(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
+def existing_hashes(db: Database, hashes: Iterable[str]) -> dict[str, str]:
+    """Map each given text hash already in the project to the id of the document holding it."""
+    found: dict[str, str] = {}
+    hashes = list(hashes)
+    for i in range(0, len(hashes), 500):
+        chunk = hashes[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for doc_id, h in db.execute(
+            f"SELECT id, text_hash FROM documents WHERE text_hash IN ({marks})", chunk
+        ):
+            found.setdefault(h, doc_id)
+    return found
+
+
+def existing_ids(db: Database, ids: Iterable[str]) -> dict[str, str]:
+    """Map each given id already in the project to its text hash."""
+    found: dict[str, str] = {}
+    ids = list(ids)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for doc_id, h in db.execute(f"SELECT id, text_hash FROM documents WHERE id IN ({marks})", chunk):
+            found[doc_id] = h
+    return found

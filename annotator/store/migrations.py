@@ -1,0 +1,163 @@
+"""Named, append-only schema migrations. Never edit or reorder one that has shipped: add a new one.
+
+The schema is plain tables a researcher can read with any SQLite browser: no pickles, no opaque blobs.
+(`meta` and `flags` hold small JSON objects/lists; scheme settings are JSON text.)
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("annotator")
+
+
+def _run(db: Database, sql: str) -> None:
+    for statement in sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+        CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            text TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}',
+            title TEXT NOT NULL DEFAULT '',
+            text_hash TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        );
+        CREATE INDEX documents_text_hash ON documents(text_hash);
+
+        CREATE TABLE annotators (
+            name TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            last_document TEXT
+        );
+
+        CREATE TABLE doc_states (
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL REFERENCES annotators(name) ON DELETE CASCADE,
+            status TEXT NOT NULL DEFAULT 'in_progress'
+                CHECK (status IN ('not_started', 'in_progress', 'done')),
+            note TEXT NOT NULL DEFAULT '',
+            flags TEXT NOT NULL DEFAULT '[]',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (document_id, annotator)
+        );
+        CREATE INDEX doc_states_annotator ON doc_states(annotator, status);
+
+        CREATE TABLE spans (
+            id INTEGER PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL REFERENCES annotators(name) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT 'manual',
+            created_at TEXT NOT NULL,
+            CHECK (start >= 0 AND end > start)
+        );
+        CREATE INDEX spans_doc_annotator ON spans(document_id, annotator);
+        CREATE INDEX spans_label ON spans(label);
+
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL REFERENCES annotators(name) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            trigger_start INTEGER NOT NULL,
+            trigger_end INTEGER NOT NULL,
+            source TEXT NOT NULL DEFAULT 'manual',
+            created_at TEXT NOT NULL,
+            CHECK (trigger_start >= 0 AND trigger_end > trigger_start)
+        );
+        CREATE INDEX events_doc_annotator ON events(document_id, annotator);
+
+        CREATE TABLE event_arguments (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            CHECK (start >= 0 AND end > start)
+        );
+        CREATE INDEX event_arguments_event ON event_arguments(event_id);
+
+        CREATE TABLE stance (
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL REFERENCES annotators(name) ON DELETE CASCADE,
+            target TEXT NOT NULL,
+            value TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT 'manual',
+            PRIMARY KEY (document_id, annotator, target)
+        );
+
+        CREATE TABLE stance_evidence (
+            id INTEGER PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL REFERENCES annotators(name) ON DELETE CASCADE,
+            target TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            CHECK (start >= 0 AND end > start)
+        );
+        CREATE INDEX stance_evidence_doc ON stance_evidence(document_id, annotator);
+
+        CREATE TABLE suggestion_cache (
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (document_id, model)
+        );
+
+        CREATE TABLE suggested_spans (
+            id INTEGER PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT 'model'
+        );
+        CREATE INDEX suggested_spans_doc ON suggested_spans(document_id, model);
+
+        CREATE TABLE suggested_events (
+            id INTEGER PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            type TEXT NOT NULL,
+            trigger_start INTEGER NOT NULL,
+            trigger_end INTEGER NOT NULL
+        );
+        CREATE INDEX suggested_events_doc ON suggested_events(document_id, model);
+
+        CREATE TABLE suggested_event_arguments (
+            id INTEGER PRIMARY KEY,
+            suggested_event_id INTEGER NOT NULL REFERENCES suggested_events(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL
+        );
+        CREATE INDEX suggested_event_arguments_event ON suggested_event_arguments(suggested_event_id);
+
+        CREATE TABLE rejected_suggestions (
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL REFERENCES annotators(name) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('span', 'event')),
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            PRIMARY KEY (document_id, annotator, kind, start, end, label)
+        );
+        """,
+    )
+
+
+KNOWN = [m.name for m in migrations._migrations]
