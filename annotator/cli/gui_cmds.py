@@ -14,9 +14,7 @@ from annotator.core.project import Project
 
 
 def register(sub) -> None:
-    p = add_command(
-        sub, "gui", "Open the annotation window on a project.", "annotator gui war.annotator", cmd_gui
-    )
+    p = add_command(sub, "gui", "Open the annotation window on a project.", "annotator gui war.annotator", cmd_gui)
     p.add_argument("project", nargs="?", help="project file (default: the most recent one)")
     p.add_argument("--annotator", help="annotate as this name (default: the remembered one)")
     p.add_argument("--smoke-test", action="store_true", help="open offscreen, load one article, exit 0")
@@ -37,9 +35,7 @@ def sample_documents() -> list[Document]:
     docs = []
     for item in sorted(folder.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".txt"):
-            docs.append(
-                Document(id=item.name, text=item.read_text(encoding="utf-8"), meta={"source_file": item.name})
-            )
+            docs.append(Document(id=item.name, text=item.read_text(encoding="utf-8"), meta={"source_file": item.name}))
     return docs
 
 

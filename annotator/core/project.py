@@ -170,9 +170,7 @@ class Project:
             raise NotFoundError(f"{self.path}: no document with id {doc_id!r}")
         return row[0]
 
-    def add_span(
-        self, doc_id: str, annotator: str, start: int, end: int, label: str, source: str = "manual"
-    ) -> Span:
+    def add_span(self, doc_id: str, annotator: str, start: int, end: int, label: str, source: str = "manual") -> Span:
         check_offsets(start, end, self._text(doc_id))
         self._scheme.check_label(label)
         with self.db.atomic():
@@ -364,13 +362,9 @@ class Project:
         sugg = self.suggestions(doc_id, model)
         rejected = sugg_store.rejected(self.db, doc_id, annotator)
         taken = {(s.start, s.end) for s in ann_store.spans_of(self.db, doc_id, annotator)}
-        taken_events = {
-            (e.trigger_start, e.trigger_end) for e in ann_store.events_of(self.db, doc_id, annotator)
-        }
+        taken_events = {(e.trigger_start, e.trigger_end) for e in ann_store.events_of(self.db, doc_id, annotator)}
         sugg.spans = [
-            s
-            for s in sugg.spans
-            if (s.start, s.end) not in taken and ("span", s.start, s.end, s.label) not in rejected
+            s for s in sugg.spans if (s.start, s.end) not in taken and ("span", s.start, s.end, s.label) not in rejected
         ]
         sugg.events = [
             e
@@ -380,16 +374,12 @@ class Project:
         ]
         return sugg
 
-    def reject_suggestion(
-        self, doc_id: str, annotator: str, kind: str, start: int, end: int, label: str
-    ) -> None:
+    def reject_suggestion(self, doc_id: str, annotator: str, kind: str, start: int, end: int, label: str) -> None:
         with self.db.atomic():
             ann_store.touch(self.db, doc_id, annotator)
             sugg_store.reject(self.db, doc_id, annotator, kind, start, end, label)
 
-    def unreject_suggestion(
-        self, doc_id: str, annotator: str, kind: str, start: int, end: int, label: str
-    ) -> None:
+    def unreject_suggestion(self, doc_id: str, annotator: str, kind: str, start: int, end: int, label: str) -> None:
         with self.db.atomic():
             sugg_store.unreject(self.db, doc_id, annotator, kind, start, end, label)
 
@@ -408,15 +398,11 @@ class Project:
         for name in per:
             per[name]["labels"] = {}
             per[name]["event_types"] = {}
-        for name, label, n in db.execute(
-            "SELECT annotator, label, count(*) FROM spans GROUP BY 1, 2 ORDER BY 1, 2"
-        ):
+        for name, label, n in db.execute("SELECT annotator, label, count(*) FROM spans GROUP BY 1, 2 ORDER BY 1, 2"):
             per[name]["labels"][label] = n
             labels[label] += n
         event_types: Counter[str] = Counter()
-        for name, type_, n in db.execute(
-            "SELECT annotator, type, count(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"
-        ):
+        for name, type_, n in db.execute("SELECT annotator, type, count(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"):
             per[name]["event_types"][type_] = n
             event_types[type_] += n
         model = self.suggestion_model()

@@ -83,16 +83,12 @@ class Scheme:
     # -- validation of annotations ---------------------------------------------------------------
     def check_label(self, label: str) -> None:
         if self.entity(label) is None:
-            raise SchemeError(
-                f"label {label!r} is not in the scheme (labels: {', '.join(self.entity_labels)})"
-            )
+            raise SchemeError(f"label {label!r} is not in the scheme (labels: {', '.join(self.entity_labels)})")
 
     def check_event(self, type_: str, roles: list[str] | tuple[str, ...] = ()) -> None:
         event = self.event(type_)
         if event is None:
-            raise SchemeError(
-                f"event type {type_!r} is not in the scheme (types: {', '.join(self.event_types)})"
-            )
+            raise SchemeError(f"event type {type_!r} is not in the scheme (types: {', '.join(self.event_types)})")
         for role in roles:
             if role not in event.roles:
                 raise SchemeError(
@@ -105,9 +101,7 @@ class Scheme:
                 f"stance target {target!r} is not in the scheme (targets: {', '.join(self.stance_targets)})"
             )
         if value is not None and value not in self.stance_values:
-            raise SchemeError(
-                f"stance value {value!r} is not in the scheme (values: {', '.join(self.stance_values)})"
-            )
+            raise SchemeError(f"stance value {value!r} is not in the scheme (values: {', '.join(self.stance_values)})")
 
     # -- (de)serialisation -------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -117,9 +111,7 @@ class Scheme:
             "language": self.language,
             "guidelines": self.guidelines,
             "entities": [asdict(e) for e in self.entities],
-            "events": [
-                {**asdict(e), "roles": list(e.roles), "triggers": list(e.triggers)} for e in self.events
-            ],
+            "events": [{**asdict(e), "roles": list(e.roles), "triggers": list(e.triggers)} for e in self.events],
             "stance": {"targets": list(self.stance_targets), "values": list(self.stance_values)},
         }
         return data

@@ -8,12 +8,7 @@ from annotator.core.scheme import Scheme
 
 
 def check_offsets(start: object, end: object, text: str, what: str = "span") -> None:
-    if (
-        not isinstance(start, int)
-        or not isinstance(end, int)
-        or isinstance(start, bool)
-        or isinstance(end, bool)
-    ):
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
         raise OffsetError(f"{what} offsets must be whole numbers (got start={start!r}, end={end!r})")
     if start < 0 or end > len(text):
         raise OffsetError(f"{what} [{start}, {end}) falls outside the text (length {len(text)} characters)")

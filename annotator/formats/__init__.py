@@ -55,9 +55,7 @@ def detect_format(path: Path) -> str | None:
     return EXTENSIONS.get(path.suffix.lower())
 
 
-def read_paths(
-    paths: list[str | Path], fmt: str = "auto", skipped: list[str] | None = None
-) -> Iterator[ImportRecord]:
+def read_paths(paths: list[str | Path], fmt: str = "auto", skipped: list[str] | None = None) -> Iterator[ImportRecord]:
     """Yield records from files and folders; a folder contributes its files of known types, recursively."""
     for raw in paths:
         path = Path(raw)

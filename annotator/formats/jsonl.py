@@ -178,8 +178,7 @@ def annotation_to_json(doc: Document, ann: Annotation) -> dict:
     out["stance"] = dict(ann.stance)
     if ann.stance_evidence:
         out["stance_evidence"] = {
-            t: [{"start": ev.start, "end": ev.end} for ev in sorted(evs)]
-            for t, evs in ann.stance_evidence.items()
+            t: [{"start": ev.start, "end": ev.end} for ev in sorted(evs)] for t, evs in ann.stance_evidence.items()
         }
     if ann.note:
         out["note"] = ann.note

@@ -13,6 +13,4 @@ def read_txt(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
     from annotator.formats import read_text_file
 
     text = read_text_file(path)
-    yield ImportRecord(
-        Document(id=doc_id or path.name, text=text, meta={"source_file": path.name}), path=str(path)
-    )
+    yield ImportRecord(Document(id=doc_id or path.name, text=text, meta={"source_file": path.name}), path=str(path))

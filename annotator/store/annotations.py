@@ -51,9 +51,7 @@ def get_status(db: Database, doc_id: str, annotator: str) -> Status:
 
 def set_note(db: Database, doc_id: str, annotator: str, note: str) -> None:
     touch(db, doc_id, annotator)
-    db.execute(
-        "UPDATE doc_states SET note = ? WHERE document_id = ? AND annotator = ?", [note, doc_id, annotator]
-    )
+    db.execute("UPDATE doc_states SET note = ? WHERE document_id = ? AND annotator = ?", [note, doc_id, annotator])
 
 
 def set_flags(db: Database, doc_id: str, annotator: str, flags: list[str]) -> None:
@@ -67,8 +65,7 @@ def set_flags(db: Database, doc_id: str, annotator: str, flags: list[str]) -> No
 # -- spans -----------------------------------------------------------------------------------------------
 def insert_span(db: Database, doc_id: str, annotator: str, span: Span) -> Span:
     cur = db.execute(
-        "INSERT INTO spans(document_id, annotator, start, end, label, source, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO spans(document_id, annotator, start, end, label, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [doc_id, annotator, span.start, span.end, span.label, span.source, now()],
     )
     return Span(span.start, span.end, span.label, id=cur.lastrowid, source=span.source)

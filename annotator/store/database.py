@@ -62,10 +62,7 @@ def open_database(path: str | Path, *, readonly: bool = False) -> Database:
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
         user_version = db.execute("PRAGMA user_version").fetchone()[0]
         applied = (
-            [
-                r[0]
-                for r in db.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'annotator'")
-            ]
+            [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'annotator'")]
             if db["_sqlite_migrations"].exists()
             else []
         )

@@ -78,9 +78,7 @@ def existing_hashes(db: Database, hashes: Iterable[str]) -> dict[str, str]:
     for i in range(0, len(hashes), 500):
         chunk = hashes[i : i + 500]
         marks = ",".join("?" * len(chunk))
-        for doc_id, h in db.execute(
-            f"SELECT id, text_hash FROM documents WHERE text_hash IN ({marks})", chunk
-        ):
+        for doc_id, h in db.execute(f"SELECT id, text_hash FROM documents WHERE text_hash IN ({marks})", chunk):
             found.setdefault(h, doc_id)
     return found
 

@@ -95,9 +95,7 @@ def suggestion_counts(db: Database, model: str | None = None) -> dict:
     entities = db.execute(f"SELECT count(*) FROM suggested_spans {where}", params).fetchone()[0]
     events = db.execute(f"SELECT count(*) FROM suggested_events {where}", params).fetchone()[0]
     by_label = dict(
-        db.execute(
-            f"SELECT label, count(*) FROM suggested_spans {where} GROUP BY label ORDER BY label", params
-        )
+        db.execute(f"SELECT label, count(*) FROM suggested_spans {where} GROUP BY label ORDER BY label", params)
     )
     by_type = dict(
         db.execute(f"SELECT type, count(*) FROM suggested_events {where} GROUP BY type ORDER BY type", params)
