@@ -81,6 +81,19 @@ def read_paths(paths: list[str | Path], fmt: str = "auto", skipped: list[str] | 
             yield from _reader(file_fmt)(path, doc_id=path.name)
 
 
+def check_binary(path: Path) -> None:
+    """Refuse missing, unreadable, empty and binary files before streaming them."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read file ({exc.strerror})") from None
+    if not head.strip():
+        raise InputFileError(path, "the file is empty")
+    if b"\x00" in head:
+        raise InputFileError(path, "this is a binary file, not UTF-8 text")
+
+
 def read_text_file(path: Path) -> str:
     """Decode a file as UTF-8 (a BOM is dropped); binary, undecodable and empty files get a clear error."""
     try:
