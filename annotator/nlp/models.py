@@ -45,6 +45,7 @@ class ModelSpec:
     kind: str  # "package", "path" or "blank"
     lang: str
     version: str
+    fallback: bool = False  # chosen because nothing better is installed (worth a notice), not asked for
 
     @property
     def is_blank(self) -> bool:
@@ -106,8 +107,9 @@ def _package_spec(name: str) -> ModelSpec:
     return ModelSpec(name, f"{name}@{version}", "package", lang, version)
 
 
-def blank_spec(lang: str) -> ModelSpec:
-    return ModelSpec(f"blank:{lang}", f"blank:{lang}@{spacy.__version__}", "blank", lang, spacy.__version__)
+def blank_spec(lang: str, fallback: bool = False) -> ModelSpec:
+    key = f"blank:{lang}@{spacy.__version__}"
+    return ModelSpec(f"blank:{lang}", key, "blank", lang, spacy.__version__, fallback)
 
 
 def resolve(model: str | None, lang: str = "en") -> ModelSpec:
@@ -128,12 +130,12 @@ def resolve(model: str | None, lang: str = "en") -> ModelSpec:
             f"{_installed_list()} (nothing is downloaded: install a pipeline package with pip)"
         )
     ranked = _ranked_for_language(lang, installed_pipelines())
-    return _package_spec(ranked[0]) if ranked else blank_spec(lang)
+    return _package_spec(ranked[0]) if ranked else blank_spec(lang, fallback=True)
 
 
 def fallback_notice(spec: ModelSpec) -> str | None:
     """The one-time message about a blank fallback (None if already given in this process, or not blank)."""
-    if not spec.is_blank:
+    if not spec.fallback:
         return None
     with _lock:
         if spec.lang in _notified:
