@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from annotator.core.project import Project
 from annotator.core.scheme import default_scheme, scheme_from_dict
-from annotator.nlp.entities import LabelMapper, confirmed_patterns
+from annotator.nlp.entities import LabelMapper
+from annotator.nlp.patterns import confirmed_patterns
 from annotator.nlp.runner import suggest_project
 from tests.nlp_pipelines import add_documents, rules_pipeline
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from annotator.core.errors import ModelError
@@ -87,3 +90,30 @@ def test_broken_pipeline_folder(tmp_path):
     assert str(folder) in str(err.value) and DEFAULT in str(err.value)
     with pytest.raises(ModelError, match="not a spaCy pipeline"):
         models.resolve(str(tmp_path), "en")
+
+
+def test_installed_list_matches_spacy():
+    import spacy
+
+    assert models.installed_pipelines() == sorted(spacy.util.get_installed_models())
+
+
+def test_cached_run_does_not_import_spacy(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "p.annotator"
+    with Project.create(path, model="blank:en") as project:
+        add_documents(project, {"a": "The attack in Kabul."})
+        suggest_project(project)
+    code = (
+        "import sys; from annotator.core.project import Project; from annotator.nlp.runner import suggest_project\n"
+        f"r = suggest_project(Project.open({str(path)!r}))\n"
+        "print(r.processed, r.cached, 'spacy' in sys.modules)"
+    )
+    root = str(Path(__file__).resolve().parent.parent)  # this checkout, not another installed copy
+    env = {**os.environ, "PYTHONPATH": root}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root, env=env
+    ).stdout
+    assert out.split() == ["0", "1", "False"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from annotator.core.project import Project
 from annotator.core.suggestion_quality import suggestion_quality
@@ -69,5 +71,9 @@ def test_stats_table_shows_quality(cli, tmp_path):
 
 def test_core_still_imports_no_spacy():
     code = "import sys, annotator.core.project, annotator.core.suggestion_quality; print('spacy' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    root = str(Path(__file__).resolve().parent.parent)  # this checkout, not another installed copy
+    env = {**os.environ, "PYTHONPATH": root}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root, env=env
+    ).stdout
     assert out.strip() == "False"

@@ -6,7 +6,6 @@ was labelled once is suggested in every article; where a learned pattern and the
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 
@@ -18,6 +17,7 @@ from spacy.util import filter_spans
 
 from annotator.core.model import Span
 from annotator.core.scheme import Scheme
+from annotator.nlp.patterns import Pattern
 
 # Common names other NER schemes use for the same things (CoNLL, OntoNotes, WikiNER).
 ALIASES = {
@@ -28,8 +28,6 @@ ALIASES = {
     "LOCATION": "LOC",
     "LOC": "LOCATION",
 }
-
-Pattern = tuple[str, str]  # (label, exact text)
 
 
 class LabelMapper:
@@ -53,20 +51,6 @@ class LabelMapper:
         if found is None:
             self.dropped[label] += 1
         return found
-
-
-def confirmed_patterns(rows: Iterable[tuple[str, str]], scheme: Scheme) -> list[Pattern]:
-    """Patterns from confirmed (label, text) rows: one label per text (the most frequent; ties by name)."""
-    votes: dict[str, Counter[str]] = {}
-    allowed = set(scheme.entity_labels)
-    for label, text in rows:
-        if label in allowed and text and text.strip() == text:
-            votes.setdefault(text, Counter())[label] += 1
-    patterns = []
-    for text, counter in votes.items():
-        label = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[0][0]
-        patterns.append((label, text))
-    return sorted(patterns)
 
 
 class PatternMatcher:
@@ -97,15 +81,3 @@ def model_spans(doc: Doc, mapper: LabelMapper, offset: int = 0) -> list[Span]:
         if label is not None:
             out.append(Span(ent.start_char + offset, ent.end_char + offset, label, source="model"))
     return out
-
-
-def merge(patterns: list[Span], model: list[Span]) -> list[Span]:
-    """Learned patterns win over the model wherever they overlap (patterns do not overlap each other)."""
-    ordered = sorted(patterns)
-    ends = [s.end for s in ordered]
-    kept = list(ordered)
-    for span in model:
-        i = bisect_right(ends, span.start)  # first pattern ending after the span starts
-        if i == len(ordered) or ordered[i].start >= span.end:
-            kept.append(span)
-    return sorted(kept)

@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from annotator.core.model import Span, Suggestions
 from annotator.core.project import Project
 from annotator.nlp import models
-from annotator.nlp.entities import LabelMapper, Pattern, PatternMatcher, confirmed_patterns, merge, model_spans
-from annotator.nlp.events import TriggerMatcher, suggest_events
+from annotator.nlp.patterns import Pattern, confirmed_patterns, merge
 from annotator.store import suggestions as sugg_store
 
 DEFAULT_BATCH_SIZE = 64
@@ -160,6 +159,9 @@ class _Run:
     """State of one suggest run: the pipeline, matchers, and the batch being committed."""
 
     def __init__(self, project: Project, spec: models.ModelSpec, patterns: list[Pattern], report: SuggestReport):
+        from annotator.nlp.entities import LabelMapper, PatternMatcher
+        from annotator.nlp.events import TriggerMatcher
+
         self.project, self.spec, self.report = project, spec, report
         scheme = project.scheme
         self.with_events = any(ev.triggers for ev in scheme.events)
@@ -189,6 +191,9 @@ class _Run:
 
     def run_pipeline(self, ids: list[str], total: int, batch_size: int, piece_chars: int, progress, cancel) -> bool:
         """Process `ids` with the pipeline; returns False if cancelled."""
+        from annotator.nlp.entities import model_spans
+        from annotator.nlp.events import suggest_events
+
         limit = max(1000, min(piece_chars, self.nlp.max_length - 1))
         meta: dict[str, tuple[str, int]] = {}  # doc id -> (text hash, number of pieces)
 
