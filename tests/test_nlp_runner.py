@@ -166,3 +166,15 @@ def test_cli_blank_fallback_notice(cli, tmp_path):
     models.clear_cache()
     result = cli("suggest", path, "--progress", "none")
     assert result.code == 0 and result.err.count("no spaCy pipeline for language 'de'") == 1
+
+
+def test_cli_model_option_is_stored_and_everything_committed(cli, tmp_path):
+    model = str(rules_pipeline(tmp_path / "rules", RULES))
+    with Project.create(tmp_path / "p.annotator") as project:
+        add_documents(project, TEXTS)
+    result = cli("suggest", project.path, "--model", model, "--progress", "none")
+    assert result.code == 0, result
+    with Project.open(project.path, readonly=True) as reopened:  # a new connection sees all of it
+        assert reopened.model == model
+        assert reopened.suggestion_model() == models.resolve(model).key
+        assert len(reopened.suggestions("d6").spans) == 2

@@ -270,7 +270,8 @@ def suggest_project(
             progress({"event": "notice", "message": notice})
     run = _Run(project, spec, patterns, report) if _has_work(project, spec.key, digest, patterns) else None
     if model:
-        project.set_model(model)  # only now: the name resolved and the pipeline (if needed) loaded
+        with project.db.atomic():  # committed now: set_model alone would leave an implicit transaction open
+            project.set_model(model)  # only now: the name resolved and the pipeline (if needed) loaded
     stale, refresh = plan(project, spec.key, digest, patterns) if run else ([], [])
     total = len(stale) + len(refresh)
     report.cached = report.documents - total
