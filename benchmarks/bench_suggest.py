@@ -99,7 +99,9 @@ def main() -> None:
             small = long_article_seconds(folder, args.long_kb)
             big = long_article_seconds(folder, 4 * args.long_kb)
             print(f"long article {args.long_kb} kB   {small:8.1f} s ({100 * small / args.long_kb:.2f} s per 100 kB)")
-            print(f"long article {4 * args.long_kb} kB  {big:8.1f} s ({100 * big / (4 * args.long_kb):.2f} s per 100 kB)")
+            print(
+                f"long article {4 * args.long_kb} kB  {big:8.1f} s ({100 * big / (4 * args.long_kb):.2f} s per 100 kB)"
+            )
 
 
 if __name__ == "__main__":
