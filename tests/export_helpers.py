@@ -140,3 +140,44 @@ def spacy_convert(src: Path, out_dir: Path, converter: str) -> list:
     out = out_dir / (src.stem + ".spacy")
     nlp = spacy.blank("xx")
     return list(DocBin().from_disk(out).get_docs(nlp.vocab))
+
+
+SAMPLE_ENTITIES = {
+    "Taliban": "ORG",
+    "Kabul": "GPE",
+    "Lashkar Gah": "GPE",
+    "Kandahar": "GPE",
+    "Herat": "GPE",
+    "Helmand": "GPE",
+    "Afghanistan": "GPE",
+    "United States": "GPE",
+    "Bismillah Mohammadi": "PERSON",
+    "Ashraf Ghani": "PERSON",
+}
+SAMPLE_STANCE = ["against", "neutral", "against", "favor", "neutral"]
+
+
+def annotate_samples(project: Project, who: str = "alice") -> None:
+    """Annotate the imported sample articles through the Project API: entities, a few events, stance."""
+    import re
+
+    for n, doc_id in enumerate(project.document_ids()):
+        text = project.document(doc_id).text
+        for name, label in SAMPLE_ENTITIES.items():
+            for m in re.finditer(rf"\b{re.escape(name)}\b", text):
+                project.add_span(doc_id, who, m.start(), m.end(), label)
+        attack = re.search(r"\battack\b", text)
+        taliban = re.search(r"\bTaliban\b", text)
+        if attack and taliban:
+            from annotator.core.model import Argument
+
+            project.add_event(
+                doc_id, who, "ATTACK", attack.start(), attack.end(), (Argument("Attacker", *taliban.span()),)
+            )
+        killed = re.search(r"\bkilled\b", text)
+        if killed:
+            project.add_event(doc_id, who, "CASUALTIES", killed.start(), killed.end())
+        project.set_stance(doc_id, who, "Taliban", SAMPLE_STANCE[n % len(SAMPLE_STANCE)])
+        if n % 2:
+            project.set_stance(doc_id, who, "Afghan government", "favor")
+        project.set_status(doc_id, who, "done")

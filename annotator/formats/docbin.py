@@ -206,7 +206,11 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
             str(ident) if isinstance(ident, str | int) and ident != "" else base if len(docs) == 1 else f"{base}#{n}"
         )
         document = Document(ident, doc.text, {})
-        ann = _layer_from_user_data(doc.user_data, ident) if isinstance(doc.user_data.get("spans"), list) else None
+        ann = (
+            _layer_from_user_data(doc.user_data, ident)
+            if isinstance(doc.user_data.get("spans"), list | tuple)
+            else None
+        )
         if ann is None:
             ann = Annotation(ident, "", Status.DONE, spans=_doc_spans(doc))
         yield ImportRecord(document, ann, str(path), None, default_annotator="imported")
