@@ -44,7 +44,8 @@ class ExportReport:
 
     def summary(self) -> str:
         """A few lines for the CLI: the layer, what was written, and the counts of adjusted/skipped spans."""
-        exported = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(self.counts.items())) or "no spans"
+        names = {"entity": "entities", "trigger": "event triggers", "argument": "event arguments", "stance": "stances"}
+        exported = ", ".join(f"{self.counts[k]} {v}" for k, v in names.items() if k in self.counts) or "no spans"
         lines = [
             f"exported layer {self.layer!r}: {self.documents} document(s), {exported} as {self.format} "
             f"to {', '.join(self.outputs)}"

@@ -145,7 +145,7 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
             if "-" in ident:
                 first, last = (int(x) for x in ident.split("-"))
                 words.append(form)
-                tags.append("O")
+                tags.append(tag)  # its own NE tag, or (below) that of its first word
                 spaces.append("SpaceAfter=No" not in misc)
                 skip_until = last
                 continue
