@@ -93,14 +93,14 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def align_span(doc, start: int, end: int, label: str, mode: str):
+def align_span(doc, start: int, end: int, label: str, mode: str, text: str | None = None):
     """Return (spaCy Span or None, action, reason) for the characters [start, end) of `doc`.
 
     action is "exact", "trimmed", "expanded", "contracted" or "skipped"; a span that is both trimmed and
-    expanded/contracted reports the latter (its new offsets say the rest).
+    expanded/contracted reports the latter (its new offsets say the rest). Pass `text` (== doc.text) when
+    aligning many spans: spaCy rebuilds doc.text from the tokens on every access.
     """
-    text = doc.text
-    s, e = trim(text, start, end)
+    s, e = trim(doc.text if text is None else text, start, end)
     if s >= e:
         return None, "skipped", "the span holds only whitespace"
     span = doc.char_span(s, e, label=label, alignment_mode="strict")
@@ -131,7 +131,7 @@ def _strip_space_tokens(span):
 
 
 class Aligner:
-    """Aligns one document's spans and records what happened in the report."""
+    """Aligns spans to tokens and records in the report whatever does not land on its exact characters."""
 
     def __init__(self, report: ExportReport, mode: str):
         if mode not in ALIGN_MODES:
@@ -139,18 +139,22 @@ class Aligner:
         self.report = report
         self.mode = mode
 
-    def __call__(self, doc, doc_id: str, kind: str, start: int, end: int, label: str, **more):
-        """The aligned spaCy Span with `label`, or None if the span was skipped (and reported)."""
-        span, action, reason = align_span(doc, start, end, label, self.mode)
-        if action != "exact":
-            extra = dict(more)
-            if span is not None:
-                extra["to"] = [span.start_char, span.end_char]
-                extra["to_text"] = span.text
-            if reason:
-                extra["reason"] = reason
-            self.report.add(doc_id, kind, start, end, label, doc.text[start:end], action, **extra)
-        return span
+    def document(self, doc, doc_id: str, text: str):
+        """A function fit(kind, start, end, label, **more) -> spaCy Span or None (skipped, reported) for `doc`."""
+
+        def fit(kind: str, start: int, end: int, label: str, **more):
+            span, action, reason = align_span(doc, start, end, label, self.mode, text)
+            if action != "exact":
+                extra = dict(more)
+                if span is not None:
+                    extra["to"] = [span.start_char, span.end_char]
+                    extra["to_text"] = text[span.start_char : span.end_char]
+                if reason:
+                    extra["reason"] = reason
+                self.report.add(doc_id, kind, start, end, label, text[start:end], action, **extra)
+            return span
+
+        return fit
 
 
 def non_overlapping(spans: list) -> tuple[list, list[tuple]]:

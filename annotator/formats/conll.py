@@ -43,8 +43,9 @@ class Word:
 def layer_entities(doc, document: Document, ann: Annotation, align: Aligner) -> list:
     """Aligned, non-overlapping entity spans; the rest is in the report."""
     spans = []
+    fit = align.document(doc, document.id, document.text)
     for s in sorted(ann.spans):
-        span = align(doc, document.id, "entity", s.start, s.end, s.label)
+        span = fit("entity", s.start, s.end, s.label)
         if span is not None:
             spans.append(span)
     kept, dropped = non_overlapping(spans)

@@ -18,6 +18,7 @@ Tokens covered by an entity that could not go into `doc.ents` (skipped, or overl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from annotator.core.errors import InputFileError
@@ -38,9 +39,10 @@ def annotation_to_doc(nlp, document: Document, ann: Annotation, stance_values, a
     doc = nlp.make_doc(document.text)
     report = align.report
     doc_id = document.id
+    fit = align.document(doc, doc_id, document.text)
     entities, skipped = [], []
     for s in sorted(ann.spans):
-        span = align(doc, doc_id, "entity", s.start, s.end, s.label)
+        span = fit("entity", s.start, s.end, s.label)
         if span is not None:
             entities.append(span)
         else:
@@ -73,11 +75,11 @@ def annotation_to_doc(nlp, document: Document, ann: Annotation, stance_values, a
 
     triggers, arguments = [], []
     for ev in sorted(ann.events, key=lambda e: (e.trigger_start, e.trigger_end, e.type)):
-        span = align(doc, doc_id, "trigger", ev.trigger_start, ev.trigger_end, ev.type)
+        span = fit("trigger", ev.trigger_start, ev.trigger_end, ev.type)
         if span is not None:
             triggers.append(span)
         for arg in sorted(ev.arguments):
-            span = align(doc, doc_id, "argument", arg.start, arg.end, arg.role, event=ev.type)
+            span = fit("argument", arg.start, arg.end, arg.role, event=ev.type)
             if span is not None:
                 arguments.append(span)
     if ann.events:
@@ -133,20 +135,93 @@ def write_docbin(
     tick: Callable[[], None] = lambda: None,
 ) -> set[str]:
     """Write a `.spacy` file; returns the trainable components the data supports (ner, spancat, textcat)."""
-    from spacy.tokens import DocBin
 
     found: set[str] = set()
-    db = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
-    for doc in docs_from_layer(pairs, nlp, scheme, report, tick):
-        if doc.ents:
-            found.add("ner")
-        if doc.spans.get(EVENTS_KEY):
-            found.add("spancat")
-        if doc.cats:
-            found.add("textcat")
-        db.add(doc)
-    db.to_disk(path)
+    db = _docbin_class()(attrs=DOCBIN_ATTRS, store_user_data=True)
+    with frozen_msgpack_registries():
+        for doc in docs_from_layer(pairs, nlp, scheme, report, tick):
+            if doc.ents:
+                found.add("ner")
+            if doc.spans.get(EVENTS_KEY):
+                found.add("spancat")
+            if doc.cats:
+                found.add("textcat")
+            db.add(doc)
+        db.to_disk(path)
     return found
+
+
+def _docbin_class():
+    """spaCy's DocBin with a faster `add` for tokenizer-only Docs (same file, same Docs back).
+
+    DocBin.add stores nine strings per token in a Python loop (tag, lemma, norm, morph, dep, kb ids) for
+    attributes a tokenizer-only Doc does not have and DOCBIN_ATTRS does not store; with it the DocBin costs
+    as much as tokenising. Only the token texts and the entity and span labels are needed to read it back.
+    """
+    import numpy
+    import srsly
+    from spacy.attrs import SPACY
+    from spacy.tokens import DocBin
+
+    class TrainingDocBin(DocBin):
+        def __init__(self, *args, **kwargs) -> None:
+            self.orths: set[int] = set()
+            self.vocab = None
+            super().__init__(*args, **kwargs)
+
+        def to_bytes(self) -> bytes:
+            if self.orths:
+                strings = self.vocab.strings
+                self.strings.update(strings[orth] for orth in self.orths)
+                self.orths.clear()
+            return super().to_bytes()
+
+        def add(self, doc) -> None:
+            array = doc.to_array(self.attrs)
+            if len(array.shape) == 1:
+                array = array.reshape((array.shape[0], 1))
+            self.tokens.append(array)
+            spaces = doc.to_array(SPACY).reshape((-1, 1))
+            self.spaces.append(numpy.asarray(spaces, dtype=bool))
+            self.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+            # attrs[0] is always ORTH: keep the hashes, turn the distinct ones into strings once, when writing
+            self.orths.update(array[:, 0].tolist())
+            self.vocab = doc.vocab
+            for ent in doc.ents:
+                self.strings.add(ent.label_)
+            self.cats.append(doc.cats)
+            if self.store_user_data:
+                self.user_data.append(srsly.msgpack_dumps(doc.user_data))
+            self.span_groups.append(doc.spans.to_bytes())
+            for group in doc.spans.values():
+                for span in group:
+                    self.strings.add(span.label_)
+
+    return TrainingDocBin
+
+
+@contextmanager
+def frozen_msgpack_registries():
+    """Look srsly's msgpack encoders/decoders up once instead of on every pack/unpack.
+
+    srsly rescans entry points and catalogue's whole registry each time it packs (about 1.5 ms here), and a
+    DocBin packs user_data and every span group of every document: without this an export of 10,000 articles
+    spends over a minute in that look-up alone. Nothing registers msgpack encoders during an export.
+    """
+    from srsly.msgpack import msgpack_decoders, msgpack_encoders
+
+    patched = []
+    for registry in (msgpack_encoders, msgpack_decoders):
+        if "get_all" in vars(registry):  # already frozen by an outer call
+            continue
+        functions = registry.get_all()
+        registry.get_all = lambda functions=functions: dict(functions)
+        patched.append(registry)
+    try:
+        yield
+    finally:
+        for registry in patched:
+            del registry.get_all
 
 
 # -- the training config -----------------------------------------------------------------------------------------
@@ -191,8 +266,9 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
 
     path = Path(path)
     try:
-        db = DocBin().from_disk(path)
-        docs = list(db.get_docs(Vocab()))
+        with frozen_msgpack_registries():
+            db = DocBin().from_disk(path)
+            docs = list(db.get_docs(Vocab()))
     except Exception as exc:  # DocBin raises assorted errors (msgpack, zlib, KeyError) for a bad file
         raise InputFileError(path, f"not a spaCy DocBin file ({type(exc).__name__}: {exc})") from None
     if not docs:
