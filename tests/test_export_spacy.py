@@ -201,6 +201,10 @@ def test_progress_callback(tmp_path):
         report = export_project(project, tmp_path / "p.spacy", "spacy", progress=lambda d, t: calls.append((d, t)))
     assert calls == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
     assert report.documents == 4 and report.counts["trigger"] == 4
+    from srsly.msgpack import msgpack_decoders, msgpack_encoders
+
+    # the export's one-time msgpack look-up is undone afterwards
+    assert "get_all" not in vars(msgpack_encoders) and "get_all" not in vars(msgpack_decoders)
 
 
 def test_spacy_import_round_trip(tmp_path, cli, exported):

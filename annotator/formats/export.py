@@ -151,7 +151,8 @@ def export_project(
             found = docbin.write_docbin(
                 iter_layer(project, name, train_ids), out / "train.spacy", nlp, project.scheme, report, tick
             )
-            found |= docbin.write_docbin(
+            # the config follows what the *training* set holds: spaCy takes component labels from it
+            docbin.write_docbin(
                 iter_layer(project, name, dev_ids), out / "dev.spacy", nlp, project.scheme, report, tick
             )
             config = docbin.training_config(nlp.lang, found)
