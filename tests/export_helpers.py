@@ -61,6 +61,7 @@ def articles() -> list[dict]:
             _event(t1, "withdrew", "WITHDRAWAL", ("U.S.-led forces", "Agent"), ("Herat", "Origin")),
         ],
         "stance": {"Taliban": "against", "United States": "neutral"},
+        "stance_evidence": {"Taliban": [{"start": 0, "end": 49}]},
     }
     t2 = "قال المتحدث باسم طالبان إن قندهار سقطت.\nReuters reported from كابول on Friday; ירושלים said nothing."
     a2 = {

@@ -224,6 +224,10 @@ def test_spacy_import_round_trip(tmp_path, cli, exported):
             )
             assert len(ann.events) == len(art.get("events", []))
             assert ann.stance == art.get("stance", {})
+            evidence = {t: [(e.start, e.end) for e in evs] for t, evs in ann.stance_evidence.items()}
+            assert evidence == {
+                t: [(e["start"], e["end"]) for e in evs] for t, evs in art.get("stance_evidence", {}).items()
+            }
 
 
 def test_foreign_spacy_file_imports_ents_and_span_groups(tmp_path, cli):

@@ -9,7 +9,8 @@ Per document:
   target 0.0; unset targets are left out (missing, not negative);
 - `doc.user_data`: the layer exactly as annotated (JSON-serialisable, original character offsets):
   {"id", "annotator", "spans": [{"start", "end", "label"}],
-   "events": [{"type", "trigger": [start, end], "arguments": [{"role", "start", "end"}]}], "stance": {...}}.
+   "events": [{"type", "trigger": [start, end], "arguments": [{"role", "start", "end"}]}], "stance": {...},
+   "stance_evidence": {target: [[start, end], ...]}}.
 
 Tokens covered by an entity that could not go into `doc.ents` (skipped, or overlapping a longer one) are marked
 *missing* for NER rather than "outside", so a model is not taught that they are no entity.
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from annotator.core.errors import InputFileError
 from annotator.core.importing import ImportRecord
-from annotator.core.model import Annotation, Argument, Document, Event, Span, Status
+from annotator.core.model import Annotation, Argument, Document, Event, Evidence, Span, Status
 from annotator.formats.alignment import Aligner, ExportReport, non_overlapping
 
 ENTITIES_KEY = "entities"
@@ -114,6 +115,7 @@ def layer_to_user_data(document: Document, ann: Annotation) -> dict:
             for e in sorted(ann.events, key=lambda e: (e.trigger_start, e.trigger_end, e.type))
         ],
         "stance": dict(ann.stance),
+        "stance_evidence": {t: [[ev.start, ev.end] for ev in sorted(evs)] for t, evs in ann.stance_evidence.items()},
     }
 
 
@@ -316,6 +318,9 @@ def _layer_from_user_data(data: dict, doc_id: str) -> Annotation | None:
             for e in data.get("events", [])
         ]
         stance = {str(k): str(v) for k, v in (data.get("stance") or {}).items()}
+        evidence = {
+            str(t): [Evidence(int(s), int(e)) for s, e in evs] for t, evs in (data.get("stance_evidence") or {}).items()
+        }
     except (KeyError, TypeError, ValueError, IndexError):
         return None
-    return Annotation(doc_id, "", Status.DONE, spans=spans, events=events, stance=stance)
+    return Annotation(doc_id, "", Status.DONE, spans=spans, events=events, stance=stance, stance_evidence=evidence)
