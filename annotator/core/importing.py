@@ -23,6 +23,8 @@ class ImportRecord:
     annotation: Annotation | None = None
     path: str | None = None
     line: int | None = None
+    # layer name when neither the record nor the import names an annotator (corpus formats: "imported")
+    default_annotator: str | None = None
 
 
 @dataclass
@@ -93,7 +95,7 @@ def import_records(
             ann = rec.annotation
             if ann is None:
                 continue
-            name = ann.annotator or annotator
+            name = ann.annotator or annotator or rec.default_annotator
             if not name:
                 continue
             try:

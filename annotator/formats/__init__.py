@@ -44,7 +44,7 @@ def _reader(fmt: str):
         return read_csv
     if fmt in ("conll", "conllu", "spacy"):
         try:
-            module = __import__(f"annotator.formats.{fmt}", fromlist=["read"])
+            module = __import__(f"annotator.formats.{'docbin' if fmt == 'spacy' else fmt}", fromlist=["read"])
             return module.read
         except (ImportError, AttributeError):
             pass
