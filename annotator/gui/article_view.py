@@ -154,12 +154,15 @@ class ArticleView(QTextEdit):
                 self.handler.handle(event)
             event.accept()
             return True
-        if kind == QEvent.ShortcutOverride and event.modifiers() & Qt.ControlModifier:
-            # The read-only text control would claim Ctrl+Z and the like and then ignore them: leave them to the
-            # window's actions (undo/redo of annotations). Copy and select-all stay the view's.
-            if not (event.matches(QKeySequence.Copy) or event.matches(QKeySequence.SelectAll)):
-                event.ignore()
-                return False
+        # The read-only text control would claim Ctrl+<key> shortcuts and then ignore them: leave them to the
+        # window's actions. Copy and select-all stay the view's.
+        if (
+            kind == QEvent.ShortcutOverride
+            and event.modifiers() & Qt.ControlModifier
+            and not (event.matches(QKeySequence.Copy) or event.matches(QKeySequence.SelectAll))
+        ):
+            event.ignore()
+            return False
         return super().event(event)
 
     # -- overlay ---------------------------------------------------------------------------------------------
