@@ -10,7 +10,23 @@ from PySide6.QtWidgets import QTextEdit
 from annotator.gui.positions import PositionMap
 
 # Emoji and flags (outside the BMP), CRLF and lone CR/LF, NBSP, U+2028/2029, combining marks, RTL letters.
-SPECIAL = ["\r\n", "\r", "\n", "\u00a0", "\u2028", "\u2029", "e\u0301", "🔥", "🇦🇫", "👩🏽‍🚀", "سلام", "שלום", "\t", " ", "\ufdd0"]
+SPECIAL = [
+    "\r\n",
+    "\r",
+    "\n",
+    "\u00a0",
+    "\u2028",
+    "\u2029",
+    "e\u0301",
+    "🔥",
+    "🇦🇫",
+    "👩🏽‍🚀",
+    "سلام",
+    "שלום",
+    "\t",
+    " ",
+    "\ufdd0",
+]
 TEXTS = st.lists(
     st.one_of(
         st.sampled_from(SPECIAL),

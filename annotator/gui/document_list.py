@@ -153,6 +153,14 @@ class DocumentList(QWidget):
         self._current: str | None = None
         self.model.refresh()
 
+    def shutdown(self) -> None:
+        """The project is closing: no more queries (a pending search must not run on a closed file)."""
+        self._search_timer.stop()
+        self.model.beginResetModel()
+        self.model._rowids = []
+        self.model._pages.clear()
+        self.model.endResetModel()
+
     def apply_filters(self) -> None:
         self.model.refresh(Filters(self.status.currentData(), self.label.currentData(), self.search.text()))
         if self._current is not None:

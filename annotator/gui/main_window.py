@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -38,6 +38,8 @@ class ProjectRefused(AnnotatorError):
 
 
 class MainWindow(QMainWindow):
+    jobs_done = Signal()  # every background job (import, export) has finished
+
     def __init__(
         self,
         project_path: str | Path,
@@ -63,6 +65,7 @@ class MainWindow(QMainWindow):
         self.suggester: SuggestProcess | None = None
         self.jobs: list[workers.Job] = []
         self._suggest_done = (0, 0)
+        self._suggesting = False
         self._build_status_bar()
         self._build_menus()
         self.open_project(project_path, document_id=document_id)
@@ -109,6 +112,7 @@ class MainWindow(QMainWindow):
             job.wait()
         self.jobs.clear()
         if self.project is not None:
+            self.documents.shutdown()
             self.project.close()
             self.project = None
         if self.lock is not None:
@@ -207,7 +211,7 @@ class MainWindow(QMainWindow):
         )
         self.status_model.setText(f"model: {self.project.suggestion_model() or self.project.model or 'none yet'}")
         self.status_progress.setText(f"done {done}/{total}")
-        if self.suggester is not None and self.suggester.running():
+        if self._suggesting:
             d, t = self._suggest_done
             self.status_suggest.setText(f"suggesting {d}/{t}")
         else:
@@ -240,6 +244,7 @@ class MainWindow(QMainWindow):
         self.suggester.document_done.connect(self._suggest_document)
         self.suggester.finished.connect(self._suggest_finished)
         self.suggester.notice.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self._suggesting = True
         self.suggester.start()
         self.status_suggest.setText("suggesting…")
 
@@ -259,6 +264,7 @@ class MainWindow(QMainWindow):
             self._refresh_panel()
 
     def _suggest_finished(self, ok: bool, message: str) -> None:
+        self._suggesting = False
         self.statusBar().showMessage(message, 8000)
         if ok and self.session.state is not None:
             self.session.reload_suggestions()
@@ -433,9 +439,15 @@ class MainWindow(QMainWindow):
         dialog.setMinimumDuration(400)
         job.progress.connect(lambda done, total: (dialog.setMaximum(total), dialog.setValue(done)))
         job.finished.connect(dialog.close)
-        job.finished.connect(lambda: self.jobs.remove(job) if job in self.jobs else None)
+        job.finished.connect(lambda: self._job_finished(job))
         self.jobs.append(job)
         job.start()
+
+    def _job_finished(self, job: workers.Job) -> None:
+        if job in self.jobs:
+            self.jobs.remove(job)
+        if not self.jobs:
+            self.jobs_done.emit()
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
