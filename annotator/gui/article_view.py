@@ -60,6 +60,9 @@ class ArticleView(QTextEdit):
         self._colors: dict[str, QColor] = {}
         self._focus: Item | None = None
         self._highlights: list[tuple[int, int, str, QColor]] = []  # extra tagged ranges (event arguments)
+        # The document is laid out lazily: positions used by the overlay are only right once layout has run, so
+        # repaint the overlay whenever the layout grows (the first paint may come before it).
+        self.document().documentLayout().documentSizeChanged.connect(lambda _size: self.viewport().update())
 
     # -- content -------------------------------------------------------------------------------------------
     def show_article(self, text: str, items: list[Item], colors: dict[str, str]) -> None:

@@ -54,6 +54,7 @@ class ShortcutsDialog(QDialog):
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         table.setWordWrap(False)
+        table.verticalHeader().setDefaultSectionSize(24)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -63,7 +64,7 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(table)
         layout.addWidget(buttons)
         self.table = table
-        self.resize(760, 600)
+        self.resize(1000, 700)
 
 
 def locked_choice(parent: QWidget | None, project: str, holder: str) -> str:

@@ -157,6 +157,8 @@ class Session(QObject):
             if item.label != label:
                 span = Span(item.start, item.end, item.label, source=item.source)
                 self._push(lambda: commands.RelabelSpan(self, doc_id, span, label))
+                shown = " ".join(self.state.document.text[item.start : item.end].split())[:40]
+                self.message.emit(f"Relabelled “{shown}”: {item.label} → {label}   (Ctrl+Z to undo)")
         else:  # a suggestion with another label: accept it as that label
             span = Span(item.start, item.end, label, source=item.source or "model")
             self._push(lambda: commands.AddSpan(self, doc_id, span, "Accept suggestion as"))
