@@ -67,6 +67,7 @@ class ArticleView(QTextEdit):
     # -- content -------------------------------------------------------------------------------------------
     def show_article(self, text: str, items: list[Item], colors: dict[str, str]) -> None:
         self._colors = {label: QColor(c) for label, c in colors.items()}
+        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
         self._items = items
         self._focus = None
         self._highlights = []
@@ -105,21 +106,28 @@ class ArticleView(QTextEdit):
     def _overlapping(self, lo: int, hi: int) -> list[Item]:
         return [it for it in self._items if it.qt_start < hi and it.qt_end > lo]
 
+    def _format(self, label: str, confirmed: bool) -> QTextCharFormat:
+        key = (label, confirmed)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            color = self._colors.get(label, QColor("#808080"))
+            fmt = QTextCharFormat()
+            if confirmed:
+                fill = QColor(color)
+                fill.setAlpha(95)
+                fmt.setBackground(QBrush(fill))
+            else:
+                fmt.setUnderlineStyle(QTextCharFormat.DashUnderline)
+                fmt.setUnderlineColor(color)
+            self._formats[key] = fmt
+        return fmt
+
     def _apply(self, cursor: QTextCursor, item: Item, lo: int, hi: int) -> None:
         if hi <= lo:
             return
-        color = self._colors.get(item.label, QColor("#808080"))
-        fmt = QTextCharFormat()
-        if item.confirmed:
-            fill = QColor(color)
-            fill.setAlpha(95)
-            fmt.setBackground(QBrush(fill))
-        else:
-            fmt.setUnderlineStyle(QTextCharFormat.DashUnderline)
-            fmt.setUnderlineColor(color)
         cursor.setPosition(lo)
         cursor.setPosition(hi, QTextCursor.KeepAnchor)
-        cursor.mergeCharFormat(fmt)
+        cursor.mergeCharFormat(self._format(item.label, item.confirmed))
 
     def set_focus_item(self, item: Item | None, *, scroll: bool = True) -> None:
         self._focus = item
@@ -127,7 +135,12 @@ class ArticleView(QTextEdit):
             cursor = self.textCursor()
             cursor.setPosition(item.qt_start)
             self.setTextCursor(cursor)
-            self.ensureCursorVisible()
+            rect = self.cursorRect()
+            port = self.viewport().rect()
+            if rect.top() < 0 or rect.bottom() > port.height():
+                # bring it to a third of the height, not just inside the edge: fewer full repaints when tabbing
+                bar = self.verticalScrollBar()
+                bar.setValue(bar.value() + rect.top() - port.height() // 3)
         self.viewport().update()
 
     def set_highlights(self, ranges: list[tuple[int, int, str, QColor]]) -> None:

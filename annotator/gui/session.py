@@ -68,7 +68,7 @@ class Session(QObject):
             self.open_document(doc_id)  # undo across articles shows the article it changed
             dirty = []
         else:
-            self.state.reload(self.project, self.annotator)
+            self.state.refresh(self.project, self.annotator, dirty)
             self._repaint(dirty)
         if focus is not None:
             self._set_focus(focus)
