@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from annotator.gui.article import Item, ItemKey
 
-
 _ROLES = frozenset({Qt.DisplayRole, Qt.ToolTipRole, Qt.BackgroundRole, Qt.FontRole})
 _ITALIC: list[QFont] = []  # created on first use: a QFont needs the QApplication
 
