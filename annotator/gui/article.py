@@ -17,6 +17,7 @@ from annotator.core.project import Project
 from annotator.gui.positions import PositionMap
 
 SPAN, SUGGESTION = "span", "suggestion"
+EVENT, EVENT_SUGGESTION = "event", "event_suggestion"  # items for event triggers
 ItemKey = tuple[str, int, int, str]
 
 
@@ -39,7 +40,11 @@ class Item:
 
     @property
     def confirmed(self) -> bool:
-        return self.kind == SPAN
+        return self.kind in (SPAN, EVENT)
+
+    @property
+    def is_event(self) -> bool:
+        return self.kind in (EVENT, EVENT_SUGGESTION)
 
 
 @dataclass
@@ -68,7 +73,6 @@ class ArticleState:
         from annotator.store import suggestions as sugg_store
 
         doc_id = self.document.id
-        self.items = sorted(self._load_items(project, annotator, None), key=_order)
         self.events = ann_store.events_of(project.db, doc_id, annotator)
         taken = {(e.trigger_start, e.trigger_end) for e in self.events}
         rejected = sugg_store.rejected(project.db, doc_id, annotator)
@@ -85,6 +89,7 @@ class ArticleState:
             ).fetchone()
             else []
         )
+        self.items = sorted(self._load_items(project, annotator, None) + self._event_items(), key=_order)
         self.stance = ann_store.stance_of(project.db, doc_id, annotator)
         self.stance_evidence = ann_store.evidence_of(project.db, doc_id, annotator)
         row = project.db.execute(
@@ -126,16 +131,48 @@ class ArticleState:
         ]
         return items
 
+    def _event_items(self) -> list[Item]:
+        pos = self.positions.to_qt
+        items = [
+            Item(
+                EVENT, e.trigger_start, e.trigger_end, e.type, pos(e.trigger_start), pos(e.trigger_end), e.id, e.source
+            )
+            for e in self.events
+        ]
+        items += [
+            Item(
+                EVENT_SUGGESTION,
+                e.trigger_start,
+                e.trigger_end,
+                e.type,
+                pos(e.trigger_start),
+                pos(e.trigger_end),
+                e.id,
+                "model",
+            )
+            for e in self.suggested_events
+        ]
+        return items
+
+    def event_of(self, item: Item | None) -> Event | SuggestedEvent | None:
+        """The (suggested) event whose trigger an item is."""
+        if item is None or not item.is_event:
+            return None
+        pool = self.events if item.kind == EVENT else self.suggested_events
+        return next(
+            (e for e in pool if (e.trigger_start, e.trigger_end, e.type) == (item.start, item.end, item.label)), None
+        )
+
     def refresh(self, project: Project, annotator: str, dirty: list[tuple[int, int]]) -> None:
         """Re-read only the items overlapping the changed ranges (about 1 ms instead of a whole reload)."""
         if not dirty:
             return self.reload(project, annotator)
-        kept = [i for i in self.items if not any(i.start < hi and i.end > lo for lo, hi in dirty)]
+        kept = [i for i in self.items if not i.is_event and not any(i.start < hi and i.end > lo for lo, hi in dirty)]
         fresh: dict[ItemKey, Item] = {}
         for window in dirty:
             for item in self._load_items(project, annotator, window):
                 fresh[item.key] = item
-        self.items = sorted(kept + list(fresh.values()), key=_order)
+        self.items = sorted(kept + list(fresh.values()) + self._event_items(), key=_order)
         row = project.db.execute(
             "SELECT status FROM doc_states WHERE document_id = ? AND annotator = ?", [self.document.id, annotator]
         ).fetchone()

@@ -67,7 +67,7 @@ class ArticleView(QTextEdit):
     # -- content -------------------------------------------------------------------------------------------
     def show_article(self, text: str, items: list[Item], colors: dict[str, str]) -> None:
         self._colors = {label: QColor(c) for label, c in colors.items()}
-        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
+        self._formats: dict[tuple[str, str], QTextCharFormat] = {}
         self._items = items
         self._focus = None
         self._highlights = []
@@ -106,13 +106,19 @@ class ArticleView(QTextEdit):
     def _overlapping(self, lo: int, hi: int) -> list[Item]:
         return [it for it in self._items if it.qt_start < hi and it.qt_end > lo]
 
-    def _format(self, label: str, confirmed: bool) -> QTextCharFormat:
-        key = (label, confirmed)
+    def _format(self, item: Item) -> QTextCharFormat:
+        key = (item.kind, item.label)
         fmt = self._formats.get(key)
         if fmt is None:
-            color = self._colors.get(label, QColor("#808080"))
+            color = self._colors.get(item.label, QColor("#808080"))
             fmt = QTextCharFormat()
-            if confirmed:
+            if item.is_event:
+                # triggers: bold (italic while only suggested), underlined in the event type's colour
+                fmt.setFontWeight(QFont.Bold if item.confirmed else QFont.Normal)
+                fmt.setFontItalic(not item.confirmed)
+                fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline if item.confirmed else QTextCharFormat.DotLine)
+                fmt.setUnderlineColor(color)
+            elif item.confirmed:
                 fill = QColor(color)
                 fill.setAlpha(95)
                 fmt.setBackground(QBrush(fill))
@@ -127,7 +133,7 @@ class ArticleView(QTextEdit):
             return
         cursor.setPosition(lo)
         cursor.setPosition(hi, QTextCursor.KeepAnchor)
-        cursor.mergeCharFormat(self._format(item.label, item.confirmed))
+        cursor.mergeCharFormat(self._format(item))
 
     def set_focus_item(self, item: Item | None, *, scroll: bool = True) -> None:
         self._focus = item
@@ -218,6 +224,14 @@ class ArticleView(QTextEdit):
                 continue
             color = self._colors.get(item.label, QColor("#808080"))
             rects = self._line_rects(item.qt_start, item.qt_end)
+            if item.is_event:
+                pen = QPen(color, 2 if item.confirmed else 1, Qt.SolidLine if item.confirmed else Qt.DotLine)
+                painter.setPen(pen)
+                painter.setBrush(Qt.NoBrush)
+                for r in rects:
+                    painter.drawRect(r.adjusted(-2, -1, 2, 1))
+                self._draw_tag(painter, metrics, rects[0], "▸" + item.label, color, filled=item.confirmed)
+                continue
             if not item.confirmed:
                 painter.setPen(QPen(color, 1, Qt.DashLine))
                 painter.setBrush(Qt.NoBrush)
@@ -229,7 +243,11 @@ class ArticleView(QTextEdit):
             painter.setBrush(Qt.NoBrush)
             for r in rects:
                 painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
-            self._draw_tag(painter, metrics, rects[0], name, color, filled=True)
+            # role names go right after the argument, so they do not cover the argument's own label tag
+            last = rects[-1]
+            self._draw_tag(
+                painter, metrics, QRect(last.right() + 4, last.top(), 0, last.height()), name, color, filled=True
+            )
         if self._focus is not None:
             focus = next((it for it in self._items if it.key == self._focus.key), self._focus)
             painter.setPen(QPen(QColor("#111111"), 2))

@@ -20,7 +20,22 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Enter or A", "Accept the focused suggestion"),
     ("Shift+A", "Accept all remaining suggestions of the article"),
     ("X or Delete", "Reject the focused suggestion / delete the focused span"),
-    ("Esc", "Clear the selection and the focus"),
+    ("Esc", "Clear the selection and the focus (or cancel a key sequence)"),
+    (
+        "E, then a type key",
+        "Make the selection (or focused word) an event trigger of that type; on a focused event: change its type",
+    ),
+    (
+        "R, then a role number",
+        "Attach the selection (or focused span) to the active event in that role; again: detach it",
+    ),
+    (
+        "S, target number, value number",
+        "Set the article's stance toward a target (0: not set); a selected quote is cited as evidence",
+    ),
+    ("S, target number, Enter", "Cite the selected quote as evidence for the target (again: remove it)"),
+    ("N", "Edit the article's note"),
+    ("U / D", "Flag the article as unclear / duplicate (again: remove the flag)"),
     ("Ctrl+Enter", "Mark the article done and open the next one not done"),
     ("Page Down / Page Up", "Next / previous article in the list"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo any annotation action (across articles)"),
@@ -44,13 +59,37 @@ def label_for_event(scheme: Scheme, event: QKeyEvent) -> str | None:
 class ArticleKeys:
     """Maps key presses in the article view to session actions (`handles` answers ShortcutOverride too)."""
 
-    def __init__(self, session, navigate: Callable[[int], None], mark_done_next: Callable[[], None]):
+    def __init__(
+        self,
+        session,
+        navigate: Callable[[int], None],
+        mark_done_next: Callable[[], None],
+        edit_note: Callable[[], None] | None = None,
+    ):
         self.session = session
         self.navigate = navigate
         self.mark_done_next = mark_done_next
+        self.edit_note = edit_note or (lambda: None)
+
+    def _mode_action(self, event: QKeyEvent) -> Callable[[], None] | None:
+        """While a key sequence (E, R, S) waits for its choice: Esc cancels, a plain key chooses."""
+        s = self.session
+        key, mods = event.key(), event.modifiers() & ~Qt.KeypadModifier
+        if key == Qt.Key_Escape:
+            return s.cancel_mode
+        if key in (Qt.Key_Return, Qt.Key_Enter) and not mods:
+            return lambda: s.mode_key("\n")
+        if mods & ~Qt.ShiftModifier or not (0x20 < key < 0x7F):
+            return None
+        return lambda: s.mode_key(chr(key))
 
     def _action(self, event: QKeyEvent) -> Callable[[], None] | None:
         s = self.session
+        if s.mode is not None:
+            action = self._mode_action(event)
+            if action is not None:
+                return action
+            s.cancel_mode()  # any other key ends the sequence and does what it normally does
         key, mods = event.key(), event.modifiers() & ~Qt.KeypadModifier
         ctrl, shift = bool(mods & Qt.ControlModifier), bool(mods & Qt.ShiftModifier)
         if mods & (Qt.AltModifier | Qt.MetaModifier):
@@ -81,6 +120,16 @@ class ArticleKeys:
             return s.accept_all if shift else s.accept_focused
         if key in (Qt.Key_X, Qt.Key_Delete) and not shift:
             return s.reject_or_delete
+        commands = {
+            Qt.Key_E: s.start_event,
+            Qt.Key_R: s.start_role,
+            Qt.Key_S: s.start_stance,
+            Qt.Key_N: self.edit_note,
+            Qt.Key_U: lambda: s.toggle_flag("unclear"),
+            Qt.Key_D: lambda: s.toggle_flag("duplicate"),
+        }
+        if key in commands and not shift:
+            return commands[key]
         if shift:
             return None
         label = label_for_event(s.project.scheme, event)

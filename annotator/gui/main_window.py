@@ -24,10 +24,12 @@ from annotator.gui import doc_query, workers
 from annotator.gui.article_view import ArticleView
 from annotator.gui.dialogs import GuidelinesDock, ShortcutsDialog, ask_annotator, locked_choice
 from annotator.gui.document_list import DocumentList
+from annotator.gui.event_panel import EventTree
 from annotator.gui.keys import ArticleKeys
 from annotator.gui.lock import ProjectLock
 from annotator.gui.session import Session
 from annotator.gui.span_panel import SpanPanel
+from annotator.gui.stance_panel import StancePanel
 from annotator.gui.suggest_process import SuggestProcess
 
 NO_AUTO_SUGGEST = "ANNOTATOR_NO_AUTO_SUGGEST"  # set to 1 to never start the suggestion process by itself
@@ -128,15 +130,22 @@ class MainWindow(QMainWindow):
     def _build_central(self, project: Project) -> None:
         self.view = ArticleView()
         self.session = Session(project, self.annotator, self.view, self)
-        self.view.handler = ArticleKeys(self.session, self.navigate, self.mark_done_and_next)
+        self.view.handler = ArticleKeys(self.session, self.navigate, self.mark_done_and_next, self.edit_note)
         self.documents = DocumentList(project, self.annotator)
         self.panel = SpanPanel()
+        self.events = EventTree()
+        self.stance = StancePanel()
+        side = QSplitter(Qt.Vertical)
+        side.addWidget(self.panel)
+        side.addWidget(self.events)
+        side.addWidget(self.stance)
+        side.setSizes([420, 200, 220])
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(self.documents)
         splitter.addWidget(self.view)
-        splitter.addWidget(self.panel)
+        splitter.addWidget(side)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, 760, 300])
+        splitter.setSizes([280, 720, 360])
         self.setCentralWidget(splitter)
         self.documents.document_chosen.connect(self.open_document)
         self.session.layer_changed.connect(self._layer_changed)
@@ -144,6 +153,14 @@ class MainWindow(QMainWindow):
         self.session.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.session.article_opened.connect(self._article_opened)
         self.panel.item_chosen.connect(self._panel_chose)
+        self.session.prompt.connect(self._prompt)
+        self.session.active_changed.connect(self._refresh_side)
+        self.events.item_chosen.connect(self._panel_chose)
+        self.events.argument_removed.connect(self.session.remove_argument)
+        self.stance.stance_chosen.connect(lambda target, value: self.session.set_stance(target, value))
+        self.stance.target_chosen.connect(self.session.set_stance_target)
+        self.stance.note_committed.connect(self.session.set_note)
+        self.stance.flag_toggled.connect(self.session.toggle_flag)
         self._bind_undo(self.session)
         self.guidelines.set_scheme(project.scheme)
         self.view.setFocus()
@@ -177,7 +194,25 @@ class MainWindow(QMainWindow):
         if state is None:
             return
         colors = {e.label: e.color for e in self.session.project.scheme.entities}
+        colors |= {e.type: e.color for e in self.session.project.scheme.events}
         self.panel.set_items(state.items, state.document.text, colors, self.session.focus_key)
+        self._refresh_side()
+
+    def _refresh_side(self) -> None:
+        """Events and stance panels: a few rows, re-filled after each change."""
+        session = self.session
+        scheme = session.project.scheme
+        self.events.set_events(session.state, scheme, session.active_event)
+        self.stance.set_state(session.state, scheme, session.stance_target)
+
+    def _prompt(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
+
+    def edit_note(self) -> None:
+        self.stance.note.setFocus()
 
     def _panel_chose(self, key) -> None:
         self.session.focus_item(key)

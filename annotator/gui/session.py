@@ -8,13 +8,22 @@ re-reads the article's layer and repaints only what changed.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QColor, QUndoStack
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Span, Status
 from annotator.core.project import Project
 from annotator.gui import commands
-from annotator.gui.article import SPAN, ArticleState, Item, ItemKey, snap_to_tokens, word_at
+from annotator.gui.article import (
+    EVENT,
+    EVENT_SUGGESTION,
+    SPAN,
+    ArticleState,
+    Item,
+    ItemKey,
+    snap_to_tokens,
+    word_at,
+)
 from annotator.gui.article_view import ArticleView
 
 
@@ -22,6 +31,8 @@ class Session(QObject):
     article_opened = Signal(str)  # document id
     layer_changed = Signal(str)  # document id whose layer (spans, status...) changed
     focus_changed = Signal(object)  # Item or None
+    active_changed = Signal()  # the active event changed (its arguments are framed in the view)
+    prompt = Signal(str)  # what the next key chooses in a key sequence (event type, role, stance), or ""
     message = Signal(str)  # a short explanation for the status bar
 
     def __init__(self, project: Project, annotator: str, view: ArticleView, parent: QObject | None = None):
@@ -33,6 +44,10 @@ class Session(QObject):
         self.state: ArticleState | None = None
         self.focus_key: ItemKey | None = None
         self.readonly = project.readonly
+        self.active_event: tuple[int, int, str] | None = None  # the event roles attach to
+        self.mode: str | None = None  # a key sequence in progress: event_type, role, stance_target, stance_value
+        self.pending: dict = {}
+        self.stance_target: str | None = None  # the stance panel's current target
 
     @property
     def doc_id(self) -> str | None:
@@ -42,6 +57,8 @@ class Session(QObject):
     def open_document(self, doc_id: str) -> None:
         self.state = ArticleState.load(self.project, doc_id, self.annotator)
         self.focus_key = None
+        self.active_event = None
+        self.cancel_mode()
         scheme = self.project.scheme
         colors = {e.label: e.color for e in scheme.entities} | {e.type: e.color for e in scheme.events}
         self.view.show_article(self.state.document.text, self.state.items, colors)
@@ -63,15 +80,22 @@ class Session(QObject):
         self.layer_changed.emit(self.state.document.id)
 
     # -- called by commands after each do/undo/redo ------------------------------------------------------------
-    def after_change(self, doc_id: str, focus: ItemKey | None, dirty: list[tuple[int, int]]) -> None:
+    def after_change(
+        self, doc_id: str, focus: ItemKey | None, dirty: list[tuple[int, int]], reload_all: bool = False
+    ) -> None:
         if self.state is None or self.state.document.id != doc_id:
             self.open_document(doc_id)  # undo across articles shows the article it changed
             dirty = []
         else:
-            self.state.refresh(self.project, self.annotator, dirty)
+            if reload_all:
+                self.state.reload(self.project, self.annotator)
+            else:
+                self.state.refresh(self.project, self.annotator, dirty)
             self._repaint(dirty)
         if focus is not None:
             self._set_focus(focus)
+        else:
+            self._show_event_arguments()
         self.layer_changed.emit(doc_id)
 
     def _repaint(self, dirty: list[tuple[int, int]]) -> None:
@@ -91,8 +115,32 @@ class Session(QObject):
             i = self.state.index_of(key)
             item = self.state.items[i] if i < len(self.state.items) else None
         self.focus_key = item.key if item else None
+        if item is not None and item.kind == EVENT:
+            self.active_event = (item.start, item.end, item.label)
+        elif item is not None and item.kind == EVENT_SUGGESTION:
+            self.active_event = None
         self.view.set_focus_item(item, scroll=scroll)
+        self._show_event_arguments()
         self.focus_changed.emit(item)
+
+    def _show_event_arguments(self) -> None:
+        """Frame the arguments of the active (or focused suggested) event, each tagged with its role."""
+        assert self.state is not None
+        focused = self.focused()
+        event = None
+        if focused is not None and focused.kind == EVENT_SUGGESTION:
+            event = self.state.event_of(focused)
+        elif self.active_event is not None:
+            event = next(
+                (e for e in self.state.events if (e.trigger_start, e.trigger_end, e.type) == self.active_event), None
+            )
+            if event is None:
+                self.active_event = None
+        to_qt = self.state.positions.to_qt
+        color = QColor(self.project.scheme.color(event.type)) if event is not None else QColor()
+        ranges = [(to_qt(a.start), to_qt(a.end), a.role, color) for a in event.arguments] if event else []
+        self.view.set_highlights(ranges)
+        self.active_changed.emit()
 
     def focus_item(self, key: ItemKey | None) -> None:
         if self.state is not None:
@@ -136,6 +184,9 @@ class Session(QObject):
         start, end = snap_to_tokens(text, to_core(q_start), to_core(q_end))
         focused = self.focused()
         if start == end and focused is not None:
+            if focused.is_event:
+                self.message.emit("An event trigger has a type, not a label: press E to change its type.")
+                return None
             return self.relabel(focused, label)
         if start == end:
             word = word_at(text, to_core(q_start))
@@ -165,10 +216,25 @@ class Session(QObject):
 
     def accept_focused(self) -> None:
         item = self.focused()
-        if not self._writable() or item is None or item.kind == SPAN:
+        if not self._writable() or item is None or item.confirmed:
             return
         assert self.state is not None
         doc_id = self.state.document.id
+        if item.kind == EVENT_SUGGESTION:
+            event = self.state.event_of(item)
+            self._push(
+                lambda: commands.AddEvent(
+                    self,
+                    doc_id,
+                    item.label,
+                    item.start,
+                    item.end,
+                    self._fitting(event),
+                    "model",
+                    "Accept suggested event",
+                )
+            )
+            return
         span = Span(item.start, item.end, item.label, source=item.source or "model")
         self._push(lambda: commands.AddSpan(self, doc_id, span, "Accept suggestion"))
         self._focus_next_suggestion(item)
@@ -187,7 +253,12 @@ class Session(QObject):
         assert self.state is not None
         doc_id = self.state.document.id
         span = Span(item.start, item.end, item.label, source=item.source)
-        if item.kind == SPAN:
+        if item.kind == EVENT:
+            event = self.state.event_of(item)
+            self._push(lambda: commands.DeleteEvent(self, doc_id, event))
+        elif item.kind == EVENT_SUGGESTION:
+            self._push(lambda: commands.RejectEvent(self, doc_id, item.start, item.end, item.label))
+        elif item.kind == SPAN:
             self._push(lambda: commands.DeleteSpan(self, doc_id, span))
         else:
             self._push(lambda: commands.RejectSuggestion(self, doc_id, span))
@@ -201,11 +272,23 @@ class Session(QObject):
         # Two suggestions on the same offsets would both be 'open'; accept the first label only.
         seen: set[tuple[int, int]] = set()
         spans = [s for s in spans if (s.start, s.end) not in seen and not seen.add((s.start, s.end))]
-        if not spans:
+        events = [e for e in self.state.suggested_events if self.project.scheme.event(e.type)]
+        if not spans and not events:
             self.message.emit("No open suggestions in this article.")
             return
         doc_id = self.state.document.id
-        self._push(lambda: commands.AcceptAll(self, doc_id, spans))
+        self.undo_stack.beginMacro(f"Accept {len(spans) + len(events)} suggestion(s)")
+        try:
+            if spans:
+                self._push(lambda: commands.AcceptAll(self, doc_id, spans))
+            for e in events:
+                self._push(
+                    lambda e=e: commands.AddEvent(
+                        self, doc_id, e.type, e.trigger_start, e.trigger_end, self._fitting(e), "model"
+                    )
+                )
+        finally:
+            self.undo_stack.endMacro()
 
     def mark_done(self) -> bool:
         if not self._writable():
@@ -220,4 +303,201 @@ class Session(QObject):
         cursor.clearSelection()
         self.view.setTextCursor(cursor)
         if self.state is not None:
+            self.active_event = None
             self._set_focus(None, scroll=False)
+
+    # -- key sequences: E (event type), R (role), S (stance target, then value) ------------------------------
+    def _fitting(self, event) -> tuple:
+        """The suggested arguments whose roles the scheme's event type has."""
+        spec = self.project.scheme.event(event.type) if event is not None else None
+        return tuple(a for a in (event.arguments if event else ()) if spec and a.role in spec.roles)
+
+    def _set_mode(self, mode: str | None, prompt: str = "", **pending) -> None:
+        self.mode, self.pending = mode, pending
+        self.prompt.emit(prompt)
+
+    def cancel_mode(self) -> None:
+        if self.mode is not None:
+            self._set_mode(None)
+
+    def _selection_or_focus(self) -> tuple[int, int] | None:
+        """The snapped selection, else the focused item's offsets, else the word at the caret."""
+        assert self.state is not None
+        text = self.state.document.text
+        q_start, q_end = self.view.selection_qt()
+        to_core = self.state.positions.to_core
+        start, end = snap_to_tokens(text, to_core(q_start), to_core(q_end))
+        if start < end:
+            return start, end
+        focused = self.focused()
+        if focused is not None:
+            return focused.start, focused.end
+        return word_at(text, to_core(q_start))
+
+    def start_event(self) -> None:
+        """E: make the selection (or focused word) an event trigger, or change the focused event's type."""
+        if not self._writable():
+            return
+        assert self.state is not None
+        events = self.project.scheme.events
+        if not events:
+            self.message.emit("The scheme has no event types.")
+            return
+        choices = "   ".join(f"{e.key} {e.type}" for e in events)
+        focused = self.focused()
+        q_start, q_end = self.view.selection_qt()
+        if focused is not None and focused.kind == EVENT and q_start == q_end:
+            self._set_mode("event_type", f"New type for this event:   {choices}   (Esc cancels)", retype=focused)
+            return
+        where = self._selection_or_focus()
+        if where is None:
+            self.message.emit("Select the trigger word (or Tab to it) before pressing E.")
+            return
+        self._set_mode("event_type", f"Event type:   {choices}   (Esc cancels)", trigger=where)
+
+    def start_role(self) -> None:
+        """R: attach the selection (or focused span) to the active event as one of its type's roles."""
+        if not self._writable():
+            return
+        assert self.state is not None
+        if self.active_event is None:
+            self.message.emit(
+                "Focus an event first (Tab to its trigger), then select or focus the argument and press R."
+            )
+            return
+        spec = self.project.scheme.event(self.active_event[2])
+        where = self._selection_or_focus()
+        focused = self.focused()
+        if focused is not None and focused.kind == EVENT and self.view.selection_qt()[0] == self.view.selection_qt()[1]:
+            where = None  # the event itself is no argument: select or focus the filler
+        if where is None or spec is None:
+            self.message.emit("Select the text (or Tab to the span) that fills the role, then press R.")
+            return
+        roles = "   ".join(f"{i} {r}" for i, r in enumerate(spec.roles, 1))
+        self._set_mode("role", f"{spec.type} role:   {roles}   (Esc cancels)", where=where, roles=spec.roles)
+
+    def start_stance(self) -> None:
+        """S: choose a stance target, then its value (a selected quote is cited as evidence)."""
+        if not self._writable():
+            return
+        targets = self.project.scheme.stance_targets
+        if not targets:
+            self.message.emit("The scheme has no stance targets.")
+            return
+        q_start, q_end = self.view.selection_qt()
+        quote = None
+        if q_start != q_end:
+            assert self.state is not None
+            to_core = self.state.positions.to_core
+            text = self.state.document.text
+            start, end = snap_to_tokens(text, to_core(q_start), to_core(q_end))
+            quote = (start, end) if start < end else None
+        choices = "   ".join(f"{i} {t}" for i, t in enumerate(targets, 1))
+        self._set_mode("stance_target", f"Stance target:   {choices}   (Esc cancels)", quote=quote)
+
+    def mode_key(self, char: str) -> None:
+        """The key that completes a key sequence."""
+        assert self.state is not None
+        mode, pending = self.mode, self.pending
+        doc_id = self.state.document.id
+        scheme = self.project.scheme
+        if mode == "event_type":
+            spec = next((e for e in scheme.events if e.key.upper() == char.upper()), None)
+            if spec is None:
+                return
+            self._set_mode(None)
+            old = pending.get("retype")
+            if old is not None:
+                if old.label != spec.type:
+                    self._push(lambda: commands.SetEventType(self, doc_id, old.start, old.end, old.label, spec.type))
+            else:
+                start, end = pending["trigger"]
+                self._push(lambda: commands.AddEvent(self, doc_id, spec.type, start, end))
+        elif mode == "role":
+            if not char.isdigit() or not (1 <= int(char) <= len(pending["roles"])):
+                return
+            role = pending["roles"][int(char) - 1]
+            self._set_mode(None)
+            start, end = pending["where"]
+            event_key = self.active_event
+            assert event_key is not None
+            self._push(lambda: commands.ToggleArgument(self, doc_id, event_key, role, start, end))
+        elif mode == "stance_target":
+            targets = scheme.stance_targets
+            if not char.isdigit() or not (1 <= int(char) <= len(targets)):
+                return
+            target = targets[int(char) - 1]
+            self.set_stance_target(target)
+            values = "   ".join(f"{i} {v}" for i, v in enumerate(scheme.stance_values, 1))
+            cite = "   Enter: cite the selection only" if pending.get("quote") else ""
+            self._set_mode(
+                "stance_value",
+                f"Stance toward {target}:   {values}   0 not set{cite}   (Esc cancels)",
+                **pending,
+                target=target,
+            )
+        elif mode == "stance_value":
+            values = scheme.stance_values
+            if char == "\n":
+                value_given, value = False, None
+            elif char.isdigit() and (char == "0" or int(char) <= len(values)):
+                value_given, value = True, (None if char == "0" else values[int(char) - 1])
+            else:
+                return
+            self._set_mode(None)
+            self.set_stance(pending["target"], value, pending.get("quote"), value_given)
+
+    def set_stance_target(self, target: str) -> None:
+        self.stance_target = target
+        self.active_changed.emit()
+
+    def set_stance(
+        self, target: str, value: str | None, quote: tuple[int, int] | None = None, set_value: bool = True
+    ) -> None:
+        """Set a stance value and/or cite a quote as evidence, as one undo step."""
+        if not self._writable():
+            return
+        assert self.state is not None
+        doc_id = self.state.document.id
+        cited = quote is not None and any((e.start, e.end) == quote for e in self.state.stance_evidence.get(target, []))
+        steps = []
+        if set_value and self.state.stance.get(target) != value:
+            steps.append(lambda: commands.SetStance(self, doc_id, target, value))
+        if quote is not None and not (cited and set_value):
+            steps.append(lambda: commands.ToggleEvidence(self, doc_id, target, *quote))
+        if not steps:
+            return
+        self.undo_stack.beginMacro(f"Stance {target}")
+        try:
+            for step in steps:
+                self._push(step)
+        finally:
+            self.undo_stack.endMacro()
+        if quote is not None:  # a quote is cited once; the next S should not cite it again by accident
+            cursor = self.view.textCursor()
+            cursor.clearSelection()
+            self.view.setTextCursor(cursor)
+
+    def toggle_flag(self, flag: str) -> None:
+        if not self._writable():
+            return
+        assert self.state is not None
+        flags = set(self.state.flags) ^ {flag}
+        doc_id = self.state.document.id
+        self._push(lambda: commands.SetFlags(self, doc_id, sorted(flags)))
+        self.message.emit(f"Flag “{flag}” {'set' if flag in flags else 'removed'}")
+
+    def set_note(self, note: str) -> None:
+        if not self._writable():
+            return
+        assert self.state is not None
+        if note != self.state.note:
+            doc_id = self.state.document.id
+            self._push(lambda: commands.SetNote(self, doc_id, note))
+
+    def remove_argument(self, event_key: tuple[int, int, str], role: str, start: int, end: int) -> None:
+        if not self._writable():
+            return
+        assert self.state is not None
+        doc_id = self.state.document.id
+        self._push(lambda: commands.ToggleArgument(self, doc_id, event_key, role, start, end))
