@@ -122,12 +122,13 @@ class ArticleState:
             [doc_id, model, *extra],
         ).fetchall()
         taken = {(r[0], r[1]) for r in spans}
+        labels = set(project.scheme.entity_labels)  # a model's labels the scheme does not have are not offered
         pos = self.positions.to_qt
         items = [Item(SPAN, r[0], r[1], r[2], pos(r[0]), pos(r[1]), r[3], r[4]) for r in spans]
         items += [
             Item(SUGGESTION, r[0], r[1], r[2], pos(r[0]), pos(r[1]), r[3], r[4])
             for r in suggested
-            if (r[0], r[1]) not in taken and (r[0], r[1], r[2]) not in rejected
+            if (r[0], r[1]) not in taken and (r[0], r[1], r[2]) not in rejected and r[2] in labels
         ]
         return items
 

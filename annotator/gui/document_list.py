@@ -153,6 +153,19 @@ class DocumentList(QWidget):
         self._current: str | None = None
         self.model.refresh()
 
+    def set_labels(self, labels: list[str]) -> None:
+        """The scheme changed: offer its labels in the filter (keeping the chosen one if it still exists)."""
+        current = self.label.currentData()
+        blocker = self.label.blockSignals(True)
+        self.label.clear()
+        self.label.addItem("All labels", None)
+        for label in labels:
+            self.label.addItem(label, label)
+        self.label.setCurrentIndex(max(0, self.label.findData(current)) if current in labels else 0)
+        self.label.blockSignals(blocker)
+        if current is not None and current not in labels:
+            self.apply_filters()
+
     def shutdown(self) -> None:
         """The project is closing: no more queries (a pending search must not run on a closed file)."""
         self._search_timer.stop()

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -20,7 +21,7 @@ from annotator import settings
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 from annotator.core.scheme import Scheme
-from annotator.gui import doc_query, workers
+from annotator.gui import doc_query, scheme_edits, workers
 from annotator.gui.article_view import ArticleView
 from annotator.gui.dialogs import GuidelinesDock, ShortcutsDialog, ask_annotator, locked_choice
 from annotator.gui.document_list import DocumentList
@@ -356,6 +357,15 @@ class MainWindow(QMainWindow):
             "actionDone",
         )
         self._action(go, "Search articles", self._focus_search, QKeySequence.Find, "actionFind")
+        scheme = bar.addMenu("S&cheme")
+        self._action(scheme, "Add entity label…", self.add_entity, None, "actionAddLabel")
+        self._action(scheme, "Add event type…", self.add_event_type, None, "actionAddEventType")
+        self._action(scheme, "Add role to an event type…", self.add_role, None, "actionAddRole")
+        self._action(scheme, "Add stance target…", lambda: self._add_simple("stance target"), None, "actionAddTarget")
+        self._action(scheme, "Add stance value…", lambda: self._add_simple("stance value"), None, "actionAddValue")
+        scheme.addSeparator()
+        self._action(scheme, "Rename label…", lambda: self.rename_label(), None, "actionRenameLabel")
+        self._action(scheme, "Delete label…", lambda: self.delete_label(), None, "actionDeleteLabel")
         who = bar.addMenu("&Annotator")
         self._action(who, "Switch annotator…", self.switch_annotator, None, "actionSwitchAnnotator")
         sugg = bar.addMenu("&Suggestions")
@@ -413,6 +423,89 @@ class MainWindow(QMainWindow):
         self.annotator = name
         path, doc = self.project.path, self.session.doc_id  # type: ignore[union-attr]
         self.open_project(path, document_id=doc)
+
+    # -- scheme -----------------------------------------------------------------------------------------------
+    def confirm(self, text: str) -> bool:
+        answer = QMessageBox.question(self, "annotator", text, QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
+        return answer == QMessageBox.Yes
+
+    def _edit_scheme(self, edit) -> bool:
+        """Run one scheme edit; errors are explained, the window picks up the new labels, keys and colours."""
+        if self.project is None or self.project.readonly:
+            self.statusBar().showMessage("This project is open read-only: the scheme cannot change.", 6000)
+            return False
+        try:
+            edit()
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Scheme", str(exc))
+            return False
+        scheme = self.project.scheme
+        doc_id = self.session.doc_id
+        self.documents.set_labels(scheme.entity_labels)
+        self.guidelines.set_scheme(scheme)
+        if doc_id is not None:
+            self.session.open_document(doc_id)
+            self._refresh_panel()
+        return True
+
+    def _ask(self, title: str, label: str, items: list[str] | None = None) -> str | None:
+        if items is not None:
+            value, ok = QInputDialog.getItem(self, title, label, items, 0, False)
+        else:
+            value, ok = QInputDialog.getText(self, title, label)
+        return value.strip() if ok and value and value.strip() else None
+
+    def add_entity(self) -> None:
+        name = self._ask("Add entity label", "Label (e.g. WEAPON):")
+        if name:
+            self._edit_scheme(lambda: scheme_edits.add_entity(self.project, name))
+
+    def add_event_type(self) -> None:
+        name = self._ask("Add event type", "Event type (e.g. ARREST):")
+        roles = self._ask("Add event type", "Roles, separated by commas (e.g. Agent, Person, Place):") if name else None
+        if name:
+            self._edit_scheme(lambda: scheme_edits.add_event_type(self.project, name, (roles or "").split(",")))
+
+    def add_role(self) -> None:
+        assert self.project is not None
+        type_ = self._ask("Add role", "Event type:", self.project.scheme.event_types)
+        role = self._ask("Add role", f"New role of {type_}:") if type_ else None
+        if type_ and role:
+            self._edit_scheme(lambda: scheme_edits.add_role(self.project, type_, role))
+
+    def _add_simple(self, what: str) -> None:
+        name = self._ask(f"Add {what}", f"New {what}:")
+        func = scheme_edits.add_stance_target if what == "stance target" else scheme_edits.add_stance_value
+        if name:
+            self._edit_scheme(lambda: func(self.project, name))
+
+    def rename_label(self, label: str | None = None) -> None:
+        assert self.project is not None
+        label = label or self._ask("Rename label", "Label:", self.project.scheme.entity_labels)
+        if not label:
+            return
+        new, ok = QInputDialog.getText(self, "Rename label", f"New name for {label} (spans and suggestions follow):")
+        if ok and new.strip():
+            self._edit_scheme(lambda: scheme_edits.rename_label(self.project, label, new.strip()))
+
+    def delete_label(self, label: str | None = None) -> None:
+        assert self.project is not None
+        label = label or self._ask("Delete label", "Label:", self.project.scheme.entity_labels)
+        if not label:
+            return
+        usage = scheme_edits.label_usage(self.project, label)
+        used = sum(usage.values())
+        if used:
+            who = ", ".join(f"{name}: {n}" for name, n in usage.items())
+            text = (
+                f"{label} is used by {used} span(s) ({who}). Deleting the label deletes those spans too "
+                f"(rename the label instead to keep them). Delete {label} and its spans?"
+            )
+        else:
+            text = f"Delete the label {label}? No span uses it."
+        if self.confirm(text):
+            self._edit_scheme(lambda: scheme_edits.delete_label(self.project, label, delete_spans=True))
+            self.session.undo_stack.clear()  # earlier steps may refer to the deleted label
 
     # -- files -----------------------------------------------------------------------------------------------
     def _open_other(self, path: str | Path) -> None:
