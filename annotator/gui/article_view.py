@@ -243,11 +243,14 @@ class ArticleView(QTextEdit):
             painter.setBrush(Qt.NoBrush)
             for r in rects:
                 painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
-            # role names go right after the argument, so they do not cover the argument's own label tag
-            last = rects[-1]
-            self._draw_tag(
-                painter, metrics, QRect(last.right() + 4, last.top(), 0, last.height()), name, color, filled=True
-            )
+            # the role name ends where the argument ends, clear of the argument's own label tag at its start
+            last, first = rects[-1], rects[0]
+            width = metrics.horizontalAdvance(name) + 6
+            own = next((it.label for it in self._items if it.qt_start == lo and not it.is_event), None)
+            x = last.right() - width
+            if own is not None and len(rects) == 1:
+                x = max(x, first.left() + metrics.horizontalAdvance(own) + 6 + 3)
+            self._draw_tag(painter, metrics, QRect(x, last.top(), 0, last.height()), name, color, filled=True)
         if self._focus is not None:
             focus = next((it for it in self._items if it.key == self._focus.key), self._focus)
             painter.setPen(QPen(QColor("#111111"), 2))
@@ -267,7 +270,8 @@ class ArticleView(QTextEdit):
             painter.setPen(Qt.NoPen)
             painter.setBrush(color)
             painter.drawRoundedRect(box, 3, 3)
-            painter.setPen(QColor("#ffffff") if color.lightness() < 150 else QColor("#000000"))
+            luma = 0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()
+            painter.setPen(QColor("#ffffff") if luma < 150 else QColor("#000000"))
         else:
             painter.setPen(QPen(color, 1))
             painter.setBrush(QColor("#ffffff"))
