@@ -18,6 +18,7 @@ from annotator.gui.positions import PositionMap
 
 SPAN, SUGGESTION = "span", "suggestion"
 EVENT, EVENT_SUGGESTION = "event", "event_suggestion"  # items for event triggers
+_SPAN_KINDS = frozenset({SPAN, SUGGESTION})
 ItemKey = tuple[str, int, int, str]
 
 
@@ -168,7 +169,9 @@ class ArticleState:
         """Re-read only the items overlapping the changed ranges (about 1 ms instead of a whole reload)."""
         if not dirty:
             return self.reload(project, annotator)
-        kept = [i for i in self.items if not i.is_event and not any(i.start < hi and i.end > lo for lo, hi in dirty)]
+        kept = [i for i in self.items if i.kind in _SPAN_KINDS]
+        for lo, hi in dirty:  # drop what the change may have touched; it is read again below
+            kept = [i for i in kept if i.end <= lo or i.start >= hi]
         fresh: dict[ItemKey, Item] = {}
         for window in dirty:
             for item in self._load_items(project, annotator, window):

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPen,
+    QPixmap,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -56,6 +57,7 @@ class ArticleView(QTextEdit):
         self._tag_font.setPointSizeF(font.pointSizeF() * 0.62)
         self._tag_font.setBold(True)
         self.handler: KeyHandler | None = None
+        self._tags: dict[tuple[str, int, bool], QPixmap] = {}
         self._items: list[Item] = []
         self._colors: dict[str, QColor] = {}
         self._focus: Item | None = None
@@ -259,25 +261,41 @@ class ArticleView(QTextEdit):
                 painter.drawRoundedRect(r.adjusted(-3, -2, 3, 2), 4, 4)
         painter.end()
 
-    @staticmethod
     def _draw_tag(
-        painter: QPainter, metrics: QFontMetrics, rect: QRect, text: str, color: QColor, filled: bool
+        self, painter: QPainter, metrics: QFontMetrics, rect: QRect, text: str, color: QColor, filled: bool
     ) -> None:
         # The tag sits in the extra line spacing under the span's first line, so it never hides article text.
-        width = metrics.horizontalAdvance(text) + 6
-        box = QRect(rect.left(), rect.bottom() + 2, width, metrics.height())
-        if filled:
-            painter.setPen(Qt.NoPen)
-            painter.setBrush(color)
-            painter.drawRoundedRect(box, 3, 3)
-            luma = 0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()
-            painter.setPen(QColor("#ffffff") if luma < 150 else QColor("#000000"))
-        else:
-            painter.setPen(QPen(color, 1))
-            painter.setBrush(QColor("#ffffff"))
-            painter.drawRoundedRect(box, 3, 3)
-            painter.setPen(color.darker(130))
-        painter.drawText(box, Qt.AlignCenter, text)
+        # Tags are drawn once into a pixmap and then copied: text rendering is the costly part of a repaint.
+        key = (text, color.rgb(), filled)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = _render_tag(metrics, self._tag_font, text, color, filled, self.devicePixelRatioF())
+        painter.drawPixmap(rect.left(), rect.bottom() + 2, tag)
+
+
+def _render_tag(metrics: QFontMetrics, font: QFont, text: str, color: QColor, filled: bool, ratio: float) -> QPixmap:
+    width, height = metrics.horizontalAdvance(text) + 6, metrics.height()
+    pixmap = QPixmap(int(width * ratio), int(height * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setFont(font)
+    box = QRect(0, 0, width, height)
+    if filled:
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(color)
+        painter.drawRoundedRect(box, 3, 3)
+        luma = 0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()
+        painter.setPen(QColor("#ffffff") if luma < 150 else QColor("#000000"))
+    else:
+        painter.setPen(QPen(color, 1))
+        painter.setBrush(QColor("#ffffff"))
+        painter.drawRoundedRect(box.adjusted(0, 0, -1, -1), 3, 3)
+        painter.setPen(color.darker(130))
+    painter.drawText(box, Qt.AlignCenter, text)
+    painter.end()
+    return pixmap
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -16,10 +16,10 @@ SHORTCUTS: list[tuple[str, str]] = [
         "1-9, 0, then the scheme's letter keys",
         "Label the selection (snapped to whole words) as that label; on a focused span: relabel it",
     ),
-    ("Tab / Shift+Tab", "Focus the next / previous span or suggestion"),
-    ("Enter or A", "Accept the focused suggestion"),
+    ("Tab / Shift+Tab", "Focus the next / previous span, event trigger or suggestion"),
+    ("Enter or A", "Accept the focused suggestion (entity or event, with its arguments)"),
     ("Shift+A", "Accept all remaining suggestions of the article"),
-    ("X or Delete", "Reject the focused suggestion / delete the focused span"),
+    ("X or Delete", "Reject the focused suggestion / delete the focused span or event"),
     ("Esc", "Clear the selection and the focus (or cancel a key sequence)"),
     (
         "E, then a type key",
@@ -42,7 +42,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+F", "Search the articles (full text)"),
     ("Ctrl+N / Ctrl+O / Ctrl+I / Ctrl+E", "New project / open project / import files / export"),
     ("Ctrl+Q", "Quit (everything is already saved)"),
-    ("F1", "This list"),
+    ("F1", "Show these keyboard shortcuts (Help > Keyboard shortcuts)"),
 ]
 
 
