@@ -27,7 +27,24 @@ from annotator.gui.app import ensure_app, open_window
 from annotator.store import documents as doc_store
 from annotator.store.suggestions import write_suggestions
 
-WORDS = ["the", "Taliban", "fighters", "attacked", "Kabul", "on", "Tuesday", "while", "Afghan", "forces", "🔥", "defended", "Lashkar", "Gah", "and", "Herat"]
+WORDS = [
+    "the",
+    "Taliban",
+    "fighters",
+    "attacked",
+    "Kabul",
+    "on",
+    "Tuesday",
+    "while",
+    "Afghan",
+    "forces",
+    "🔥",
+    "defended",
+    "Lashkar",
+    "Gah",
+    "and",
+    "Herat",
+]
 
 
 def long_article(seed: int, n_words: int = 10_000) -> str:

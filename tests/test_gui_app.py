@@ -176,3 +176,43 @@ def test_json_lines_contract():
         "--progress",
         "json",
     ]
+
+
+def test_export_training_formats_from_the_window(tmp_path, qtbot):
+    path = make_project(tmp_path)
+    window = open_window(path, "alice", "a1")
+    qtbot.addWidget(window)
+    view = window.session.view
+    pos = window.session.state.positions
+    start = TRICKY.index("Lashkar Gah")
+    view.select_qt(pos.to_qt(start), pos.to_qt(start + len("Lashkar Gah")))
+    qtbot.keyClick(view, Qt.Key_4)
+    out = tmp_path / "train.conll"
+    job = window.export_to(str(out), fmt="conll")
+    with qtbot.waitSignal(job.finished, timeout=30000):
+        pass
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert "Lashkar -X- O B-GPE" in lines and "Gah -X- O I-GPE" in lines
+    window.close()
+
+
+@pytest.mark.slow
+def test_real_suggest_command_fills_the_open_article(tmp_path, qtbot):
+    """End to end: `annotator suggest --progress json` in a QProcess, with the real spaCy model."""
+    from annotator.core.importing import ImportRecord, import_records
+    from annotator.core.model import Document
+    from annotator.core.project import Project
+
+    path = tmp_path / "real.annotator"
+    with Project.create(path) as project:
+        text = "The Taliban attacked Kabul on Tuesday, officials in Afghanistan said."
+        import_records(project, [ImportRecord(Document("d1", text))])
+    window = open_window(path, "alice", auto_suggest=True)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.suggester.finished, timeout=120000) as blocker:
+        pass
+    assert blocker.args[0] is True, blocker.args
+    labels = {(text[i.start : i.end], i.label) for i in window.session.state.items if not i.confirmed}
+    assert ("Kabul", "GPE") in labels
+    assert window.status_suggest.text() == "suggestions 1/1"
+    window.close()

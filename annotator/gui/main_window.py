@@ -36,6 +36,14 @@ from annotator.gui.suggest_process import SuggestProcess
 NO_AUTO_SUGGEST = "ANNOTATOR_NO_AUTO_SUGGEST"  # set to 1 to never start the suggestion process by itself
 
 
+EXPORT_FILTERS = {
+    "JSON lines: every annotator's layer, lossless (*.jsonl)": "jsonl",
+    "spaCy DocBin: your layer, for training (*.spacy)": "spacy",
+    "CoNLL-2003: your layer (*.conll)": "conll",
+    "CoNLL-U: your layer (*.conllu)": "conllu",
+}
+
+
 class ProjectRefused(AnnotatorError):
     """The user chose not to open a project another window holds."""
 
@@ -562,14 +570,23 @@ class MainWindow(QMainWindow):
             self.start_suggestions()
 
     def choose_export(self) -> None:
-        out, _ = QFileDialog.getSaveFileName(self, "Export annotations (JSONL)", "", "JSON lines (*.jsonl)")
+        out, chosen = QFileDialog.getSaveFileName(self, "Export annotations", "", ";;".join(EXPORT_FILTERS))
         if out:
-            self.export_to(out)
+            fmt = EXPORT_FILTERS.get(chosen, "jsonl")
+            suffix = "." + fmt
+            if not out.endswith(suffix):
+                out += suffix
+            self.export_to(out, fmt=fmt)
 
-    def export_to(self, out: str, annotator: str | None = None) -> workers.Job:
+    def export_to(self, out: str, annotator: str | None = None, fmt: str = "jsonl") -> workers.Job:
+        """Export in the background: JSONL of every layer (or `annotator`'s), or training data of your layer."""
         assert self.project is not None
         path = self.project.path
-        job = workers.Job(lambda progress: workers.export_jsonl(path, out, annotator, progress), self)
+        if fmt == "jsonl":
+            job = workers.Job(lambda progress: workers.export_jsonl(path, out, annotator, progress), self)
+        else:
+            who = annotator or self.annotator
+            job = workers.Job(lambda progress: workers.export_training(path, out, fmt, who, progress), self)
         job.succeeded.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         job.failed.connect(lambda msg: QMessageBox.warning(self, "Export failed", msg))
         self._run_job(job, "Exporting…")

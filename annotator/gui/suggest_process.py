@@ -7,9 +7,11 @@ start / document (after each document's suggestions are committed) / finished / 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from pathlib import Path
 
-from PySide6.QtCore import QObject, QProcess, Signal
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 
 
 def suggest_command(project: str) -> list[str]:
@@ -40,6 +42,13 @@ class SuggestProcess(QObject):
         program, *args = suggest_command(self.project)
         self._reported = False
         self._cancelled = False
+        if not getattr(sys, "frozen", False):
+            # the child must run the same annotator as this window (a source checkout may shadow an install)
+            env = QProcessEnvironment.systemEnvironment()
+            root = str(Path(__file__).resolve().parents[2])
+            paths = [root, *[p for p in env.value("PYTHONPATH", "").split(os.pathsep) if p]]
+            env.insert("PYTHONPATH", os.pathsep.join(paths))
+            self.process.setProcessEnvironment(env)
         self.process.start(program, args)
 
     def running(self) -> bool:

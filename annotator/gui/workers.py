@@ -37,8 +37,7 @@ class Job(QThread):
 
 
 def export_jsonl(project_path: str | Path, out: str | Path, annotator: str | None, progress: Progress) -> str:
-    """Every layer (or one annotator's) as JSONL. HOOK: when `annotator.formats.export.export_project` lands,
-    File > Export offers its formats (spaCy, CoNLL, CoNLL-U) through the same Job."""
+    """Every layer (or one annotator's) as JSONL: the lossless format, what `annotator export --format jsonl` writes."""
     from annotator.core.project import Project
     from annotator.formats.jsonl import annotation_to_json, document_to_json, write_jsonl
 
@@ -63,6 +62,16 @@ def export_jsonl(project_path: str | Path, out: str | Path, annotator: str | Non
             n = write_jsonl(rows(), fh)
         tmp.replace(out)
     return f"exported {n} line(s) to {out}"
+
+
+def export_training(project_path: str | Path, out: str | Path, fmt: str, annotator: str, progress: Progress) -> str:
+    """One annotator's layer as training data (spaCy DocBin, CoNLL-2003, CoNLL-U), with its alignment report."""
+    from annotator.core.project import Project
+    from annotator.formats.export import export_project
+
+    with Project.open(project_path, readonly=True) as project:
+        report = export_project(project, out, fmt, annotator=annotator, progress=progress)
+    return report.summary()
 
 
 def import_files(project_path: str | Path, paths: list[str], progress: Progress) -> str:
