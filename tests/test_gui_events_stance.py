@@ -192,3 +192,22 @@ def test_note_from_the_panel_is_saved_and_undoable(tmp_path, qtbot):
     window.session.undo_stack.undo()
     assert layer(path, "a2").note == ""
     window.close()
+
+
+def test_events_panel_delete_detaches_an_argument(tmp_path, qtbot):
+    path = make_project(tmp_path)
+    with Project.open(path) as project:
+        ts, te = offsets(TRICKY, "attacked")
+        project.add_event("a1", "alice", "ATTACK", ts, te, (Argument("Target", *offsets(TRICKY, "Lashkar Gah")),))
+    window = open_window(path, "alice", "a1")
+    qtbot.addWidget(window)
+    tree = window.events
+    top = tree.topLevelItem(0)
+    target = next(top.child(i) for i in range(top.childCount()) if top.child(i).text(0).startswith("Target"))
+    assert target.text(0) == "Target: “Lashkar Gah”"
+    tree.setCurrentItem(target)
+    qtbot.keyClick(tree, Qt.Key_Delete)
+    assert layer(path).events[0].arguments == ()
+    window.session.undo_stack.undo()
+    assert [a.role for a in layer(path).events[0].arguments] == ["Target"]
+    window.close()

@@ -217,3 +217,22 @@ def test_second_window_is_refused_or_read_only(tmp_path, window_on, qtbot):
     assert not rw.session.readonly
     rw.close()
     assert not lock.exists()
+
+
+def test_choosing_a_panel_row_focuses_the_span(tmp_path, window_on, qtbot):
+    path = make_project(tmp_path, suggestions={"a1": [("Kabul", "GPE"), ("Tuesday", "DATE")]})
+    window = window_on(path, document_id="a1")
+    table = window.panel.table
+    table.setCurrentIndex(window.panel.model.index(1, 0))
+    focused = window.session.focused()
+    assert (focused.label, focused.start) == ("DATE", TRICKY.index("Tuesday"))
+    assert window.panel.model.data(window.panel.model.index(1, 0)) == "Tuesday"
+    assert window.panel.model.data(window.panel.model.index(1, 2)) == "suggested"
+    # the caret went to the span, so the view scrolled to it and the focus frame is drawn there
+    assert window.session.state.positions.to_core(view_of(window).textCursor().position()) == TRICKY.index("Tuesday")
+
+
+def test_recent_projects_menu(tmp_path, window_on):
+    path = make_project(tmp_path)
+    window = window_on(path)
+    assert [a.text() for a in window.recent_menu.actions()] == [str(path.resolve())]
