@@ -39,7 +39,7 @@ def test_rename_everywhere_and_delete_in_use_from_the_window(tmp_path, qtbot, mo
     view = window.session.view
     qtbot.keyClick(view, Qt.Key_Tab)
     qtbot.keyClick(view, Qt.Key_Return)  # accept Kabul as GPE
-    monkeypatch.setattr("annotator.gui.main_window.QInputDialog.getText", lambda *a, **k: ("PLACE", True))
+    monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getText", lambda *a, **k: ("PLACE", True))
     window.rename_label("GPE")
     with Project.open(path, readonly=True) as project:
         assert [s.label for s in project.annotation("a1", "alice").spans] == ["PLACE"]

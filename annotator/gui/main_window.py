@@ -8,12 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
-    QProgressDialog,
     QSplitter,
 )
 
@@ -21,13 +17,15 @@ from annotator import settings
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 from annotator.core.scheme import Scheme
-from annotator.gui import doc_query, scheme_edits, workers
+from annotator.gui import doc_query, workers
 from annotator.gui.article_view import ArticleView
 from annotator.gui.dialogs import GuidelinesDock, ShortcutsDialog, ask_annotator, locked_choice
 from annotator.gui.document_list import DocumentList
 from annotator.gui.event_panel import EventTree
+from annotator.gui.file_actions import FileActions
 from annotator.gui.keys import ArticleKeys
 from annotator.gui.lock import ProjectLock
+from annotator.gui.scheme_actions import SchemeActions
 from annotator.gui.session import Session
 from annotator.gui.span_panel import SpanPanel
 from annotator.gui.stance_panel import StancePanel
@@ -36,19 +34,11 @@ from annotator.gui.suggest_process import SuggestProcess
 NO_AUTO_SUGGEST = "ANNOTATOR_NO_AUTO_SUGGEST"  # set to 1 to never start the suggestion process by itself
 
 
-EXPORT_FILTERS = {
-    "JSON lines: every annotator's layer, lossless (*.jsonl)": "jsonl",
-    "spaCy DocBin: your layer, for training (*.spacy)": "spacy",
-    "CoNLL-2003: your layer (*.conll)": "conll",
-    "CoNLL-U: your layer (*.conllu)": "conllu",
-}
-
-
 class ProjectRefused(AnnotatorError):
     """The user chose not to open a project another window holds."""
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileActions, SchemeActions, QMainWindow):
     jobs_done = Signal()  # every background job (import, export) has finished
 
     def __init__(
@@ -431,192 +421,6 @@ class MainWindow(QMainWindow):
         self.annotator = name
         path, doc = self.project.path, self.session.doc_id  # type: ignore[union-attr]
         self.open_project(path, document_id=doc)
-
-    # -- scheme -----------------------------------------------------------------------------------------------
-    def confirm(self, text: str) -> bool:
-        answer = QMessageBox.question(self, "annotator", text, QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
-        return answer == QMessageBox.Yes
-
-    def _edit_scheme(self, edit) -> bool:
-        """Run one scheme edit; errors are explained, the window picks up the new labels, keys and colours."""
-        if self.project is None or self.project.readonly:
-            self.statusBar().showMessage("This project is open read-only: the scheme cannot change.", 6000)
-            return False
-        try:
-            edit()
-        except AnnotatorError as exc:
-            QMessageBox.warning(self, "Scheme", str(exc))
-            return False
-        scheme = self.project.scheme
-        doc_id = self.session.doc_id
-        self.documents.set_labels(scheme.entity_labels)
-        self.guidelines.set_scheme(scheme)
-        if doc_id is not None:
-            self.session.open_document(doc_id)
-            self._refresh_panel()
-        return True
-
-    def _ask(self, title: str, label: str, items: list[str] | None = None) -> str | None:
-        if items is not None:
-            value, ok = QInputDialog.getItem(self, title, label, items, 0, False)
-        else:
-            value, ok = QInputDialog.getText(self, title, label)
-        return value.strip() if ok and value and value.strip() else None
-
-    def add_entity(self) -> None:
-        name = self._ask("Add entity label", "Label (e.g. WEAPON):")
-        if name:
-            self._edit_scheme(lambda: scheme_edits.add_entity(self.project, name))
-
-    def add_event_type(self) -> None:
-        name = self._ask("Add event type", "Event type (e.g. ARREST):")
-        roles = self._ask("Add event type", "Roles, separated by commas (e.g. Agent, Person, Place):") if name else None
-        if name:
-            self._edit_scheme(lambda: scheme_edits.add_event_type(self.project, name, (roles or "").split(",")))
-
-    def add_role(self) -> None:
-        assert self.project is not None
-        type_ = self._ask("Add role", "Event type:", self.project.scheme.event_types)
-        role = self._ask("Add role", f"New role of {type_}:") if type_ else None
-        if type_ and role:
-            self._edit_scheme(lambda: scheme_edits.add_role(self.project, type_, role))
-
-    def _add_simple(self, what: str) -> None:
-        name = self._ask(f"Add {what}", f"New {what}:")
-        func = scheme_edits.add_stance_target if what == "stance target" else scheme_edits.add_stance_value
-        if name:
-            self._edit_scheme(lambda: func(self.project, name))
-
-    def rename_label(self, label: str | None = None) -> None:
-        assert self.project is not None
-        label = label or self._ask("Rename label", "Label:", self.project.scheme.entity_labels)
-        if not label:
-            return
-        new, ok = QInputDialog.getText(self, "Rename label", f"New name for {label} (spans and suggestions follow):")
-        if ok and new.strip():
-            self._edit_scheme(lambda: scheme_edits.rename_label(self.project, label, new.strip()))
-
-    def delete_label(self, label: str | None = None) -> None:
-        assert self.project is not None
-        label = label or self._ask("Delete label", "Label:", self.project.scheme.entity_labels)
-        if not label:
-            return
-        usage = scheme_edits.label_usage(self.project, label)
-        used = sum(usage.values())
-        if used:
-            who = ", ".join(f"{name}: {n}" for name, n in usage.items())
-            text = (
-                f"{label} is used by {used} span(s) ({who}). Deleting the label deletes those spans too "
-                f"(rename the label instead to keep them). Delete {label} and its spans?"
-            )
-        else:
-            text = f"Delete the label {label}? No span uses it."
-        if self.confirm(text):
-            self._edit_scheme(lambda: scheme_edits.delete_label(self.project, label, delete_spans=True))
-            self.session.undo_stack.clear()  # earlier steps may refer to the deleted label
-
-    # -- files -----------------------------------------------------------------------------------------------
-    def _open_other(self, path: str | Path) -> None:
-        try:
-            self.open_project(path)
-        except AnnotatorError as exc:
-            QMessageBox.warning(self, "Cannot open project", str(exc))
-
-    def choose_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open project", "", "Annotator projects (*.annotator);;All files (*)"
-        )
-        if path:
-            self._open_other(path)
-
-    def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", "", "Annotator projects (*.annotator)")
-        if not path:
-            return
-        if not path.endswith(".annotator"):
-            path += ".annotator"
-        try:
-            Project.create(path).close()
-        except AnnotatorError as exc:
-            QMessageBox.warning(self, "Cannot create project", str(exc))
-            return
-        self._open_other(path)
-
-    def choose_import(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", "", "Articles (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)"
-        )
-        if paths:
-            self.import_paths(paths)
-
-    def import_paths(self, paths: list[str]) -> workers.Job | None:
-        if self.project is None or self.project.readonly:
-            self.statusBar().showMessage("This project is open read-only: cannot import.", 6000)
-            return None
-        path = self.project.path
-        job = workers.Job(lambda progress: workers.import_files(path, paths, progress), self)
-        job.succeeded.connect(self._import_done)
-        job.failed.connect(lambda msg: QMessageBox.warning(self, "Import failed", msg))
-        self._run_job(job, "Importing…")
-        return job
-
-    def _import_done(self, message: str) -> None:
-        self.statusBar().showMessage(message, 10000)
-        self.documents.apply_filters()
-        if self.session.state is None and self.documents.model.rowCount():
-            self.open_document(self.documents.model.doc_id(0))  # type: ignore[arg-type]
-        self.update_status()
-        if self.auto_suggest and self._needs_suggestions():
-            self.start_suggestions()
-
-    def choose_export(self) -> None:
-        out, chosen = QFileDialog.getSaveFileName(self, "Export annotations", "", ";;".join(EXPORT_FILTERS))
-        if out:
-            fmt = EXPORT_FILTERS.get(chosen, "jsonl")
-            suffix = "." + fmt
-            if not out.endswith(suffix):
-                out += suffix
-            self.export_to(out, fmt=fmt)
-
-    def export_to(self, out: str, annotator: str | None = None, fmt: str = "jsonl") -> workers.Job:
-        """Export in the background: JSONL of every layer (or `annotator`'s), or training data of your layer."""
-        assert self.project is not None
-        path = self.project.path
-        if fmt == "jsonl":
-            job = workers.Job(lambda progress: workers.export_jsonl(path, out, annotator, progress), self)
-        else:
-            who = annotator or self.annotator
-            job = workers.Job(lambda progress: workers.export_training(path, out, fmt, who, progress), self)
-        job.succeeded.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
-        job.failed.connect(lambda msg: QMessageBox.warning(self, "Export failed", msg))
-        self._run_job(job, "Exporting…")
-        return job
-
-    def _run_job(self, job: workers.Job, title: str) -> None:
-        dialog = QProgressDialog(title, None, 0, 0, self)
-        dialog.setWindowModality(Qt.WindowModal)
-        dialog.setMinimumDuration(400)
-        job.progress.connect(lambda done, total: (dialog.setMaximum(total), dialog.setValue(done)))
-        job.finished.connect(dialog.close)
-        job.finished.connect(lambda: self._job_finished(job))
-        self.jobs.append(job)
-        job.start()
-
-    def _job_finished(self, job: workers.Job) -> None:
-        if job in self.jobs:
-            self.jobs.remove(job)
-        if not self.jobs:
-            self.jobs_done.emit()
-
-    def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
-            self.import_paths(paths)
 
     def closeEvent(self, event) -> None:
         self.close_project()
