@@ -61,6 +61,7 @@ def test_event_with_two_arguments_and_stance_with_evidence_by_keys(tmp_path, qtb
     keys(qtbot, view, Qt.Key_Tab, (Qt.Key_Right, Qt.ControlModifier), Qt.Key_Escape)
     keys(qtbot, view, Qt.Key_E)
     assert "ATTACK" in window.statusBar().currentMessage()  # the prompt lists the event types
+    keys(qtbot, view, Qt.Key_Shift)  # a modifier alone does not end the sequence
     keys(qtbot, view, Qt.Key_1)  # ATTACK
     assert window.session.active_event == (*offsets(TRICKY, "attacked"), "ATTACK")
     keys(qtbot, view, Qt.Key_Tab, Qt.Key_R, Qt.Key_4)  # Lashkar Gah as Place

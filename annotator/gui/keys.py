@@ -46,6 +46,11 @@ SHORTCUTS: list[tuple[str, str]] = [
 ]
 
 
+_MODIFIER_KEYS = frozenset(
+    {Qt.Key_Shift, Qt.Key_Control, Qt.Key_Alt, Qt.Key_Meta, Qt.Key_AltGr, Qt.Key_CapsLock, Qt.Key_NumLock}
+)
+
+
 def label_for_event(scheme: Scheme, event: QKeyEvent) -> str | None:
     """The entity label a key press chooses: its key code, so it does not depend on keyboard layout text."""
     if event.modifiers() & ~(Qt.KeypadModifier):
@@ -85,6 +90,8 @@ class ArticleKeys:
 
     def _action(self, event: QKeyEvent) -> Callable[[], None] | None:
         s = self.session
+        if event.key() in _MODIFIER_KEYS:
+            return None  # a modifier on its own neither acts nor ends a key sequence
         if s.mode is not None:
             action = self._mode_action(event)
             if action is not None:
