@@ -5,6 +5,7 @@ usage: python benchmarks/bench_gui.py    (prints figures; targets from the issue
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import statistics
@@ -17,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["ANNOTATOR_NO_AUTO_SUGGEST"] = "1"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
 from annotator.core.importing import ImportRecord, import_records
@@ -165,16 +166,29 @@ def main() -> None:
         app.processEvents()
         window.repaint()
     print(f"100,000-article project: open and show the first article {opening.report()}  [< 1000 ms]")
+    # the first search builds the FTS5 index in a thread (chunks of 5,000 rows); the window keeps responding
+    docs = window.documents
+    ticks: list[float] = []
+    timer = QTimer(interval=10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
     t0 = time.perf_counter()
-    window.documents.search.setText("Herat")
-    window.documents.apply_filters()
+    docs.search.setText("Herat")
+    docs.apply_filters()
+    while docs._index_job is not None:
+        app.processEvents()
+        time.sleep(0.002)
+    app.processEvents()
     first_search = time.perf_counter() - t0
+    timer.stop()
+    stall = max((b - a for a, b in itertools.pairwise(ticks)), default=0.0)
     t0 = time.perf_counter()
-    window.documents.search.setText("Kabul 99999")
-    window.documents.apply_filters()
+    docs.search.setText("Kabul 99999")
+    docs.apply_filters()
     print(
-        f"full-text search over 100,000 articles: first search (builds the FTS5 index) {first_search:.2f} s, "
-        f"next search {ms(time.perf_counter() - t0)} ({window.documents.model.rowCount()} hit)"
+        f"full-text search over 100,000 articles: first search {first_search:.2f} s (builds the index in a thread; "
+        f"longest event-loop stall meanwhile {ms(stall)}), next search {ms(time.perf_counter() - t0)} "
+        f"({docs.model.rowCount()} hit)"
     )
     window.close()
 

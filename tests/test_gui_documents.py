@@ -82,4 +82,15 @@ def test_large_project_opens_lazily(tmp_path, qtbot):
     assert model.doc_id(19999) == "d019999"
     window.navigate(1)
     assert window.session.doc_id == "d000001"
+    # the first search of a large project builds the index in a thread; the list fills in when it is ready
+    docs = window.documents
+    with qtbot.waitSignal(docs.index_building, timeout=5000) as started:
+        docs.search.setText("article 19999")
+    assert started.args == [True]
+    with qtbot.waitSignal(docs.index_building, timeout=60000):
+        pass
+    assert ids(window) == ["d019999"]
+    qtbot.keyClick(window.session.view, Qt.Key_3)  # no selection: the word at the caret ("Article") is labelled
+    spans = window.session.project.annotation(window.session.doc_id, "alice").spans
+    assert [(s.start, s.end, s.label) for s in spans] == [(0, 7, "ORG")]
     window.close()

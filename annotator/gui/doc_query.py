@@ -4,11 +4,13 @@ full-text index (SQLite FTS5), created and brought up to date on first search so
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 FTS_TABLE = "documents_fts"
+FTS_CHUNK = 5000  # rows per transaction while building the index
 STATUSES = ("not_started", "in_progress", "done")
 
 
@@ -50,28 +52,50 @@ def fts_query(text: str) -> str:
     return " ".join(f'"{w}"*' for w in words if w)
 
 
-def ensure_fts(db: Database) -> None:
-    """Create the index on first use and add documents imported since (an external-content FTS5 table)."""
+def _indexed(db: Database) -> int:
+    """The highest document rowid the index holds (0 before the first search)."""
+    if not db[FTS_TABLE].exists():
+        return 0
+    row = db.execute("SELECT value FROM settings WHERE key = 'fts_rowid'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def fts_backlog(db: Database) -> int:
+    """How many documents the search index still lacks (all of them before the first search)."""
+    return db.execute("SELECT count(*) FROM documents WHERE rowid > ?", [_indexed(db)]).fetchone()[0]
+
+
+def ensure_fts(
+    db: Database,
+    progress: Callable[[int, int], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+    chunk: int = FTS_CHUNK,
+) -> None:
+    """Create the index on first use and add the documents it lacks (an external-content FTS5 table), `chunk`
+    rows per transaction, so another connection writing meanwhile never waits long. One builder at a time."""
     if not db[FTS_TABLE].exists():
         with db.atomic():
             db.execute(
                 f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, text, content='documents', content_rowid='rowid')"
             )
-            db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
-            db.execute(
-                "INSERT OR REPLACE INTO settings(key, value) VALUES ('fts_rowid', (SELECT COALESCE(MAX(rowid), 0) FROM documents))"
-            )
-        return
-    row = db.execute("SELECT value FROM settings WHERE key = 'fts_rowid'").fetchone()
-    indexed = int(row[0]) if row else 0
+            db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('fts_rowid', '0')")
+    indexed = _indexed(db)
     newest = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM documents").fetchone()[0]
-    if newest > indexed:
+    first = indexed
+    while indexed < newest:
+        if stop is not None and stop():
+            return
+        upper = min(indexed + chunk, newest)
         with db.atomic():
             db.execute(
-                f"INSERT INTO {FTS_TABLE}(rowid, title, text) SELECT rowid, title, text FROM documents WHERE rowid > ?",
-                [indexed],
+                f"INSERT INTO {FTS_TABLE}(rowid, title, text) SELECT rowid, title, text FROM documents "
+                "WHERE rowid > ? AND rowid <= ?",
+                [indexed, upper],
             )
-            db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('fts_rowid', ?)", [str(newest)])
+            db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('fts_rowid', ?)", [str(upper)])
+        indexed = upper
+        if progress is not None:
+            progress(indexed - first, newest - first)
 
 
 def fts_available(db: Database) -> bool:

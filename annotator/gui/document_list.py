@@ -7,6 +7,7 @@ asks for them, so a project of 100,000 articles opens as fast as one of ten.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from bisect import bisect_left
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -15,8 +16,11 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QT
 from annotator.core.project import Project
 from annotator.gui import doc_query
 from annotator.gui.doc_query import Filters
+from annotator.gui.workers import Job, build_search_index
 
 PAGE = 200
+BACKGROUND_INDEX = 20_000  # a first search over more documents than this builds its index in a thread
+SEARCH_HINT = "Search articles…"
 STATUS_TEXT = {"not_started": "", "in_progress": "in progress", "done": "✓ done"}
 
 
@@ -103,12 +107,13 @@ class DocumentListModel(QAbstractTableModel):
 
 class DocumentList(QWidget):
     document_chosen = Signal(str)
+    index_building = Signal(bool)  # the search index is being built in the background (True), or done
 
     def __init__(self, project: Project, annotator: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("documentList")
         self.model = DocumentListModel(project, annotator, self)
-        self.search = QLineEdit(placeholderText="Search articles…")
+        self.search = QLineEdit(placeholderText=SEARCH_HINT)
         self.search.setObjectName("documentSearch")
         self.search.setClearButtonEnabled(True)
         self.status = QComboBox()
@@ -151,6 +156,8 @@ class DocumentList(QWidget):
         self.label.currentIndexChanged.connect(self.apply_filters)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self._current: str | None = None
+        self._index_job: Job | None = None
+        self._stop_index = threading.Event()
         self.model.refresh()
 
     def set_labels(self, labels: list[str]) -> None:
@@ -169,15 +176,46 @@ class DocumentList(QWidget):
     def shutdown(self) -> None:
         """The project is closing: no more queries (a pending search must not run on a closed file)."""
         self._search_timer.stop()
+        if self._index_job is not None:
+            self._stop_index.set()
+            self._index_job.wait()
         self.model.beginResetModel()
         self.model._rowids = []
         self.model._pages.clear()
         self.model.endResetModel()
 
     def apply_filters(self) -> None:
-        self.model.refresh(Filters(self.status.currentData(), self.label.currentData(), self.search.text()))
+        filters = Filters(self.status.currentData(), self.label.currentData(), self.search.text())
+        if filters.search.strip() and self._needs_background_index():
+            return  # searched again when the index is ready
+        self.model.refresh(filters)
         if self._current is not None:
             self.select(self._current)
+
+    def _needs_background_index(self) -> bool:
+        """A large project's first search builds the index in a thread; the list says so meanwhile."""
+        if self._index_job is not None:
+            return True
+        project = self.model.project
+        if project.readonly or doc_query.fts_backlog(project.db) < BACKGROUND_INDEX:
+            return False
+        self._stop_index.clear()
+        job = Job(lambda progress: build_search_index(project.path, progress, self._stop_index.is_set), self)
+        job.progress.connect(
+            lambda done, total: self.search.setPlaceholderText(f"Building the search index… {done:,}/{total:,}")
+        )
+        job.finished.connect(self._index_built)
+        self._index_job = job
+        self.index_building.emit(True)
+        job.start()
+        return True
+
+    def _index_built(self) -> None:
+        self._index_job = None
+        self.search.setPlaceholderText(SEARCH_HINT)
+        self.index_building.emit(False)
+        if not self._stop_index.is_set():
+            self.apply_filters()
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         doc_id = self.model.doc_id(current.row()) if current.isValid() else None
