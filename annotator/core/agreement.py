@@ -1,0 +1,443 @@
+"""Inter-annotator agreement: spans and event triggers (P/R/F1), event arguments, and categorical labels (kappas, alpha).
+
+What is compared:
+- a pair of annotators is compared on the articles *both* marked done; work on other articles is ignored;
+- entity spans and event triggers (event type as label) are scored with `annotator.core.scoring` in the exact,
+  overlap and unlabelled modes: the first annotator of a pair is the reference (recall is over A);
+- event arguments (role as label, span as offsets) are scored on pairs of triggers that match exactly;
+- stance (per target) and flags (per flag: "yes"/"no" on every done article) are categorical: a unit is an article,
+  a rating is one annotator's value on an article they marked done; a stance target they left unset is a missing
+  rating, not a category. Krippendorff's alpha (nominal) and the observed agreement use every article with two or
+  more ratings; Fleiss' kappa only articles rated by every chosen annotator; Cohen's kappa the articles both
+  annotators of a pair rated.
+Undefined values (0/0, no units, a single category in play) are None, never 0 or NaN. Ratios are computed exactly
+with integers/fractions and converted to float once, so the worked examples come out at full precision.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import combinations, groupby
+from operator import itemgetter
+
+from annotator.core.errors import NotFoundError
+from annotator.core.model import GOLD
+from annotator.core.scoring import MODES, PRF, CorpusScore, PreparedSpans, SpanKey, score_corpus_modes
+
+# (trigger start, trigger end, type, arguments as ((start, end, role), ...))
+EventKey = tuple[int, int, str, tuple[SpanKey, ...]]
+FLAG_VALUES = ("yes", "no")
+_WHO_DOC = itemgetter(0, 1)
+
+
+# -- categorical measures (pure functions over plain values) ------------------------------------------------------
+def _float(x: Fraction | int | None) -> float | None:
+    return None if x is None else float(x)
+
+
+def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
+    """Cohen's kappa of two raters over the units both rated: (N*agree - S) / (N^2 - S), S = sum_c n_a(c) n_b(c)."""
+    n = len(pairs)
+    if n == 0:
+        return None
+    agree = sum(1 for x, y in pairs if x == y)
+    ca = Counter(x for x, _ in pairs)
+    cb = Counter(y for _, y in pairs)
+    s = sum(ca[c] * cb[c] for c in ca)
+    den = n * n - s
+    return _float(Fraction(n * agree - s, den)) if den else None
+
+
+def fleiss_kappa(units: Sequence[Sequence[str]]) -> float | None:
+    """Fleiss' kappa over units each rated by the same number (>= 2) of raters."""
+    if not units:
+        return None
+    m = len(units[0])
+    if m < 2 or any(len(u) != m for u in units):
+        return None
+    n_units = len(units)
+    squares = 0
+    totals: Counter[str] = Counter()
+    for unit in units:
+        counts = Counter(unit)
+        squares += sum(v * v for v in counts.values())
+        totals.update(counts)
+    p_bar = Fraction(squares - n_units * m, n_units * m * (m - 1))
+    p_e = sum((Fraction(v, n_units * m) ** 2 for v in totals.values()), Fraction(0))
+    return _float((p_bar - p_e) / (1 - p_e)) if p_e != 1 else None
+
+
+@dataclass
+class AlphaResult:
+    units: int  # pairable units (two or more ratings)
+    values: int  # pairable ratings (n in Krippendorff's notation)
+    observed_agreement: float | None
+    alpha: float | None
+
+
+def krippendorff_alpha_nominal(units: Iterable[Sequence[str]]) -> AlphaResult:
+    """Krippendorff's alpha for nominal data, missing ratings allowed; units with one rating are not pairable.
+
+    alpha = 1 - (n - 1) * (n - O) / (n^2 - sum_c n_c^2), where O = sum_c o_cc is the diagonal of the coincidence
+    matrix and n_c the pairable values of category c; the observed agreement is O / n.
+    """
+    by_m: dict[int, int] = defaultdict(int)  # m_u -> sum over those units of sum_c n_uc (n_uc - 1)
+    totals: Counter[str] = Counter()
+    n_units = 0
+    for unit in units:
+        m = len(unit)
+        if m < 2:
+            continue
+        n_units += 1
+        counts = Counter(unit)
+        by_m[m] += sum(v * (v - 1) for v in counts.values())
+        totals.update(counts)
+    n = sum(totals.values())
+    if n == 0:
+        return AlphaResult(0, 0, None, None)
+    agree = sum((Fraction(s, m - 1) for m, s in by_m.items()), Fraction(0))
+    d_e = n * n - sum(v * v for v in totals.values())
+    alpha = 1 - Fraction((n - 1) * (n - agree), d_e) if d_e else None
+    return AlphaResult(n_units, n, _float(agree / n), _float(alpha))
+
+
+@dataclass
+class CategoricalResult:
+    """Agreement on one categorical label (a stance target or a flag)."""
+
+    units: int
+    observed_agreement: float | None
+    krippendorff_alpha: float | None
+    fleiss_kappa: float | None
+    fleiss_units: int
+    cohen: list[tuple[str, str, float | None, int]]  # (a, b, kappa, units both rated)
+
+    def to_dict(self) -> dict:
+        return {
+            "units": self.units,
+            "observed_agreement": self.observed_agreement,
+            "krippendorff_alpha": self.krippendorff_alpha,
+            "fleiss_kappa": self.fleiss_kappa,
+            "fleiss_units": self.fleiss_units,
+            "cohen_kappa": [{"a": a, "b": b, "kappa": k, "units": n} for a, b, k, n in self.cohen],
+        }
+
+
+def categorical_agreement(ratings: dict[str, dict[str, str]], annotators: Sequence[str]) -> CategoricalResult:
+    """`ratings`: unit (article) -> annotator -> value, holding only the ratings that count."""
+    alpha = krippendorff_alpha_nominal([list(r.values()) for r in ratings.values()])
+    complete = [[r[a] for a in annotators] for r in ratings.values() if all(a in r for a in annotators)]
+    fleiss = fleiss_kappa(complete) if len(annotators) >= 2 else None
+    cohen = []
+    for a, b in combinations(annotators, 2):
+        pairs = [(r[a], r[b]) for r in ratings.values() if a in r and b in r]
+        cohen.append((a, b, cohen_kappa(pairs), len(pairs)))
+    return CategoricalResult(
+        units=alpha.units,
+        observed_agreement=alpha.observed_agreement,
+        krippendorff_alpha=alpha.alpha,
+        fleiss_kappa=fleiss,
+        fleiss_units=len(complete) if len(annotators) >= 2 else 0,
+        cohen=cohen,
+    )
+
+
+# -- what is loaded from a project ------------------------------------------------------------------------------
+@dataclass
+class AgreementData:
+    """The done work of the chosen annotators, as plain keys (loaded in a few bulk queries)."""
+
+    annotators: list[str]
+    doc_order: dict[str, int]  # document id -> position in the project
+    done: dict[str, set[str]]  # annotator -> ids of the documents they marked done
+    spans: dict[tuple[str, str], list[SpanKey]] = field(default_factory=dict)  # (annotator, doc) -> spans
+    events: dict[tuple[str, str], list[EventKey]] = field(default_factory=dict)
+    stance: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # target -> doc -> annotator -> value
+    flags: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # flag -> doc -> annotator -> yes/no
+
+    def common(self, a: str, b: str) -> list[str]:
+        """Documents both annotators marked done, in project order."""
+        return sorted(self.done.get(a, set()) & self.done.get(b, set()), key=self.doc_order.__getitem__)
+
+    def compared_documents(self) -> list[str]:
+        """Documents marked done by at least two of the chosen annotators, in project order."""
+        seen = Counter(d for a in self.annotators for d in self.done.get(a, ()))
+        return sorted((d for d, n in seen.items() if n >= 2), key=self.doc_order.__getitem__)
+
+
+def choose_annotators(project, annotators: Sequence[str] | None = None) -> list[str]:
+    """The named annotators (checked), or every annotator but gold."""
+    known = project.annotators()
+    if not annotators:
+        return [a for a in known if a != GOLD]
+    missing = [a for a in annotators if a not in known]
+    if missing:
+        raise NotFoundError(f"{project.path}: no annotator {missing[0]!r} (annotators: {', '.join(known) or 'none'})")
+    out: list[str] = []
+    for a in annotators:
+        if a not in out:
+            out.append(a)
+    return out
+
+
+def load_data(project, annotators: Sequence[str] | None = None) -> AgreementData:
+    """Read the chosen annotators' done layers from a project in bulk."""
+    names = choose_annotators(project, annotators)
+    db = project.db
+    marks = ",".join("?" * len(names)) or "NULL"
+    doc_order = {d: i for i, (d,) in enumerate(db.execute("SELECT id FROM documents ORDER BY rowid"))}
+    data = AgreementData(names, doc_order, {a: set() for a in names})
+    flag_rows = []
+    for doc, who, flags in db.execute(
+        f"SELECT document_id, annotator, flags FROM doc_states WHERE status = 'done' AND annotator IN ({marks})",
+        names,
+    ):
+        data.done[who].add(doc)
+        flag_rows.append((doc, who, flags))
+    done_join = (
+        "JOIN doc_states d ON d.document_id = x.document_id AND d.annotator = x.annotator "
+        f"WHERE d.status = 'done' AND x.annotator IN ({marks})"
+    )
+    # Grouped in Python, not joined in SQL: with ~1M spans the join costs more than skipping unfinished layers.
+    done = {(who, doc) for who, docs in data.done.items() for doc in docs}
+    rows = db.execute(
+        f"SELECT annotator, document_id, start, end, label FROM spans WHERE annotator IN ({marks}) "
+        "ORDER BY document_id, annotator",
+        names,
+    )
+    data.spans = {key: [r[2:] for r in group] for key, group in groupby(rows, _WHO_DOC) if key in done}
+    arguments: dict[int, list[SpanKey]] = defaultdict(list)
+    for event_id, role, start, end in db.execute(
+        "SELECT a.event_id, a.role, a.start, a.end FROM event_arguments a JOIN events x ON x.id = a.event_id "
+        f"{done_join}",
+        names,
+    ):
+        arguments[event_id].append((start, end, role))
+    events: dict[tuple[str, str], list[EventKey]] = defaultdict(list)
+    for event_id, who, doc, type_, ts, te in db.execute(
+        f"SELECT x.id, x.annotator, x.document_id, x.type, x.trigger_start, x.trigger_end FROM events x {done_join}",
+        names,
+    ):
+        events[who, doc].append((ts, te, type_, tuple(sorted(arguments.get(event_id, ())))))
+    data.events = dict(events)
+    targets = list(project.scheme.stance_targets)
+    stance: dict[str, dict[str, dict[str, str]]] = {t: {} for t in targets}
+    for who, doc, target, value in db.execute(
+        f"SELECT x.annotator, x.document_id, x.target, x.value FROM stance x {done_join}", names
+    ):
+        stance.setdefault(target, {}).setdefault(doc, {})[who] = value
+    data.stance = stance
+    data.flags = _flag_ratings(flag_rows)
+    return data
+
+
+def _flag_ratings(rows: list[tuple[str, str, str]]) -> dict[str, dict[str, dict[str, str]]]:
+    """Each flag used by anyone becomes a yes/no label rated on every done article."""
+    import json
+
+    parsed = [(doc, who, set(json.loads(flags or "[]"))) for doc, who, flags in rows]
+    names = sorted(set().union(*(f for _, _, f in parsed))) if parsed else []
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for flag in names:
+        units: dict[str, dict[str, str]] = {}
+        for doc, who, flags in parsed:
+            units.setdefault(doc, {})[who] = "yes" if flag in flags else "no"
+        out[flag] = units
+    return out
+
+
+# -- span-like comparisons -------------------------------------------------------------------------------------
+@dataclass
+class PairScore:
+    a: str
+    b: str
+    score: CorpusScore
+
+    def to_dict(self, per_document: bool = False) -> dict:
+        out = {"a": self.a, "b": self.b, **self.score.micro.to_dict()}
+        out["per_label"] = {label: prf.to_dict() for label, prf in self.score.per_label.items()}
+        out["macro_f1"] = self.score.macro_f1
+        out["documents"] = len(self.score.per_document)
+        if per_document:
+            out["per_document"] = {d: prf.to_dict() for d, prf in self.score.per_document.items()}
+        return out
+
+
+@dataclass
+class ModeResult:
+    mode: str
+    pairs: list[PairScore]
+
+    @property
+    def mean_f1(self) -> float | None:
+        values = [p.score.micro.f1 for p in self.pairs if p.score.micro.f1 is not None]
+        return sum(values) / len(values) if values else None
+
+    def to_dict(self, per_document: bool = False) -> dict:
+        return {"pairs": [p.to_dict(per_document) for p in self.pairs], "mean_f1": self.mean_f1}
+
+
+def _pairs(annotators: Sequence[str]) -> list[tuple[str, str]]:
+    return list(combinations(annotators, 2))
+
+
+def _prepared(layer: dict[tuple[str, str], list[SpanKey]]) -> dict[tuple[str, str], PreparedSpans]:
+    return {k: PreparedSpans(v) for k, v in layer.items()}
+
+
+_NOTHING = PreparedSpans(())
+
+
+def span_agreement(data: AgreementData, prepared: dict[tuple[str, str], PreparedSpans]) -> dict[str, ModeResult]:
+    """Pairwise scores of a span layer (entities, or event triggers keyed like spans) in every mode."""
+    by_mode: dict[str, list[PairScore]] = {m: [] for m in MODES}
+    for a, b in _pairs(data.annotators):
+        items = ((d, prepared.get((a, d), _NOTHING), prepared.get((b, d), _NOTHING)) for d in data.common(a, b))
+        for mode, score in score_corpus_modes(items).items():
+            by_mode[mode].append(PairScore(a, b, score))
+    return {m: ModeResult(m, pairs) for m, pairs in by_mode.items()}
+
+
+def trigger_layer(data: AgreementData) -> dict[tuple[str, str], list[SpanKey]]:
+    return {k: [(ts, te, type_) for ts, te, type_, _ in evs] for k, evs in data.events.items()}
+
+
+def argument_agreement(data: AgreementData) -> dict[str, ModeResult]:
+    """Arguments (role as label) of the triggers two annotators marked identically (same offsets and type)."""
+    by_mode: dict[str, list[PairScore]] = {m: [] for m in MODES}
+    for a, b in _pairs(data.annotators):
+        items = []
+        for d in data.common(a, b):
+            eb = data.events.get((b, d))
+            if not eb:
+                continue
+            ea: dict[tuple, list] = defaultdict(list)
+            for ts, te, type_, args in sorted(data.events.get((a, d), ())):
+                ea[ts, te, type_].append(args)
+            for ts, te, type_, args in sorted(eb):
+                if ea.get((ts, te, type_)):
+                    items.append((d, ea[ts, te, type_].pop(0), args))
+        for mode, score in score_corpus_modes(items).items():
+            by_mode[mode].append(PairScore(a, b, score))
+    return {m: ModeResult(m, pairs) for m, pairs in by_mode.items()}
+
+
+def label_confusion(data: AgreementData, layer: dict[tuple[str, str], PreparedSpans]) -> Counter[tuple[str, str]]:
+    """How often two annotators gave the same boundaries different labels: (label of A, label of B) -> count."""
+    confusion: Counter[tuple[str, str]] = Counter()
+    for a, b in _pairs(data.annotators):
+        for d in data.common(a, b):
+            pa, pb = layer.get((a, d)), layer.get((b, d))
+            if pa is None or pb is None:
+                continue
+            left = pa.leftovers(pb)
+            if not left:
+                continue
+            by_bounds: dict[tuple[int, int], list[str]] = defaultdict(list)
+            for s, e, label in pb.leftovers(pa):
+                by_bounds[s, e].append(label)
+            for s, e, label in left:
+                if by_bounds.get((s, e)):
+                    confusion[label, by_bounds[s, e].pop(0)] += 1
+    return confusion
+
+
+# -- the whole report ------------------------------------------------------------------------------------------
+@dataclass
+class AgreementReport:
+    annotators: list[str]
+    documents: list[str]
+    entities: dict[str, ModeResult]
+    events: dict[str, ModeResult]
+    arguments: dict[str, ModeResult]
+    stance: dict[str, CategoricalResult]
+    flags: dict[str, CategoricalResult]
+    entity_confusion: Counter[tuple[str, str]]
+    event_confusion: Counter[tuple[str, str]]
+
+    def to_json(self, per_document: bool = False) -> dict:
+        def modes(results: dict[str, ModeResult]) -> dict:
+            return {mode: r.to_dict(per_document) for mode, r in results.items()}
+
+        events = modes(self.events)
+        events["arguments"] = modes(self.arguments)
+        return {
+            "annotators": self.annotators,
+            "documents": len(self.documents),
+            "entities": modes(self.entities),
+            "events": events,
+            "stance": {t: r.to_dict() for t, r in self.stance.items()},
+            "flags": {f: r.to_dict() for f, r in self.flags.items()},
+            "label_confusion": {
+                "entities": _confusion_json(self.entity_confusion),
+                "events": _confusion_json(self.event_confusion),
+            },
+        }
+
+    def document_disagreement(self) -> list[tuple[str, int]]:
+        """Compared articles ranked by disagreement (most first): unmatched exact entities and triggers summed
+        over pairs, plus pairs of annotators giving a stance target different values."""
+        score: Counter[str] = Counter({d: 0 for d in self.documents})
+        for results in (self.entities, self.events):
+            for pair in results["exact"].pairs:
+                for d, prf in pair.score.per_document.items():
+                    score[d] += prf.n_a + prf.n_b - 2 * prf.tp
+        for d, n in self._stance_disagreements().items():
+            score[d] += n
+        order = {d: i for i, d in enumerate(self.documents)}
+        return sorted(score.items(), key=lambda item: (-item[1], order.get(item[0], 0)))
+
+    def _stance_disagreements(self) -> Counter[str]:
+        out: Counter[str] = Counter()
+        for units in self.stance_units.values():
+            for d, ratings in units.items():
+                values = [ratings[a] for a in self.annotators if a in ratings]
+                out[d] += sum(1 for x, y in combinations(values, 2) if x != y)
+        return out
+
+    stance_units: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict, repr=False)
+
+
+def _confusion_json(confusion: Counter[tuple[str, str]]) -> list[dict]:
+    return [
+        {"a_label": x, "b_label": y, "count": n} for (x, y), n in sorted(confusion.items(), key=lambda i: (-i[1], i[0]))
+    ]
+
+
+def compute(data: AgreementData) -> AgreementReport:
+    entities = _prepared(data.spans)
+    triggers = _prepared(trigger_layer(data))
+    return AgreementReport(
+        annotators=list(data.annotators),
+        documents=data.compared_documents(),
+        entities=span_agreement(data, entities),
+        events=span_agreement(data, triggers),
+        arguments=argument_agreement(data),
+        stance={t: categorical_agreement(units, data.annotators) for t, units in data.stance.items()},
+        flags={f: categorical_agreement(units, data.annotators) for f, units in data.flags.items()},
+        entity_confusion=label_confusion(data, entities),
+        event_confusion=label_confusion(data, triggers),
+        stance_units=data.stance,
+    )
+
+
+def project_agreement(project, annotators: Sequence[str] | None = None) -> AgreementReport:
+    """Agreement among the chosen annotators (default: everyone but gold) of an open project."""
+    return compute(load_data(project, annotators))
+
+
+__all__ = [
+    "PRF",
+    "AgreementData",
+    "AgreementReport",
+    "categorical_agreement",
+    "cohen_kappa",
+    "compute",
+    "fleiss_kappa",
+    "krippendorff_alpha_nominal",
+    "load_data",
+    "project_agreement",
+]
