@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from itertools import permutations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.core.scoring import MODES, PreparedSpans, _max_matching, score_corpus, score_corpus_modes
+from annotator.core.scoring import (
+    MODES,
+    PreparedSpans,
+    SpanArrays,
+    _max_matching,
+    score_corpus,
+    score_corpus_modes,
+    score_span_arrays,
+)
 
 span = st.tuples(st.integers(0, 12), st.integers(1, 6), st.sampled_from("XYZ")).map(lambda t: (t[0], t[0] + t[1], t[2]))
 side = st.lists(span, max_size=7)
@@ -43,6 +52,26 @@ def test_identical_spans_first_is_not_greedy():
 def test_prepared_scores_equal_plain_scores(docs):
     pairs = [(f"d{i}", a, b) for i, (a, b) in enumerate(docs)]
     fast = score_corpus_modes([(d, PreparedSpans(a), PreparedSpans(b)) for d, a, b in pairs])
+    for mode in MODES:
+        slow = score_corpus(pairs, mode)
+        assert fast[mode].micro == slow.micro, mode
+        assert fast[mode].per_label == slow.per_label, mode
+        assert fast[mode].per_document == slow.per_document, mode
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(side, side), min_size=1, max_size=5))
+def test_array_scores_equal_plain_scores(docs):
+    labels = ["X", "Y", "Z"]
+    doc_ids = [f"d{i}" for i in range(len(docs))]
+
+    def arrays(which: int) -> SpanArrays:
+        rows = [(d, s, e, labels.index(lb)) for d, pair in enumerate(docs) for s, e, lb in pair[which]]
+        cols = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
+        return SpanArrays(*(np.array(c, dtype=np.int64) for c in cols))
+
+    fast = score_span_arrays(arrays(0), arrays(1), range(len(docs)), doc_ids, labels)
+    pairs = [(doc_ids[i], a, b) for i, (a, b) in enumerate(docs)]
     for mode in MODES:
         slow = score_corpus(pairs, mode)
         assert fast[mode].micro == slow.micro, mode

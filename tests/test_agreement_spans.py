@@ -209,3 +209,21 @@ def test_readable_table(cli, tmp_path):
     assert "alice / bob" in result.out
     assert "0.333" in result.out  # exact F1
     assert "Taliban" in result.out
+
+
+def test_unpacked_reading_gives_the_same_numbers(cli, tmp_path, monkeypatch):
+    """Spans are read packed into one integer when they fit; the plain path (huge texts) must agree."""
+    from annotator.core import agreement as agreement_module
+
+    proj = build(cli, tmp_path, STANDARD)
+    packed = agreement(cli, proj, "--per-document")
+    monkeypatch.setattr(agreement_module, "_PACK_LIMIT", 0)
+    assert agreement(cli, proj, "--per-document") == packed
+
+
+def test_project_without_any_annotation(cli, tmp_path):
+    out = agreement(cli, build(cli, tmp_path, [{"id": "d1", "text": TEXT}]))
+    assert out["annotators"] == [] and out["documents"] == 0
+    assert out["entities"]["exact"] == {"pairs": [], "mean_f1": None}
+    assert out["stance"]["Taliban"]["fleiss_kappa"] is None
+    assert "needs at least two annotators" in cli("agreement", tmp_path / "spans.annotator").out

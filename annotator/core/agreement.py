@@ -20,17 +20,27 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import combinations, groupby
-from operator import itemgetter
+from itertools import combinations
+
+import numpy as np
 
 from annotator.core.errors import NotFoundError
 from annotator.core.model import GOLD
-from annotator.core.scoring import MODES, PRF, CorpusScore, PreparedSpans, SpanKey, score_corpus_modes
+from annotator.core.scoring import (
+    MODES,
+    PRF,
+    CorpusScore,
+    SpanArrays,
+    SpanKey,
+    label_swaps,
+    score_corpus_modes,
+    score_span_arrays,
+)
 
 # (trigger start, trigger end, type, arguments as ((start, end, role), ...))
 EventKey = tuple[int, int, str, tuple[SpanKey, ...]]
 FLAG_VALUES = ("yes", "no")
-_WHO_DOC = itemgetter(0, 1)
+_PACK_LIMIT = 2**62  # spans are read packed into one int64 when (start, end, label) fit
 
 
 # -- categorical measures (pure functions over plain values) ------------------------------------------------------
@@ -148,24 +158,37 @@ def categorical_agreement(ratings: dict[str, dict[str, str]], annotators: Sequen
 # -- what is loaded from a project ------------------------------------------------------------------------------
 @dataclass
 class AgreementData:
-    """The done work of the chosen annotators, as plain keys (loaded in a few bulk queries)."""
+    """The done work of the chosen annotators, loaded in a few bulk queries; spans as integer arrays."""
 
     annotators: list[str]
-    doc_order: dict[str, int]  # document id -> position in the project
+    doc_ids: list[str]  # every document of the project, in order (array document indices point here)
     done: dict[str, set[str]]  # annotator -> ids of the documents they marked done
-    spans: dict[tuple[str, str], list[SpanKey]] = field(default_factory=dict)  # (annotator, doc) -> spans
-    events: dict[tuple[str, str], list[EventKey]] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)  # entity label of each label index
+    event_types: list[str] = field(default_factory=list)
+    spans: dict[str, SpanArrays] = field(default_factory=dict)  # annotator -> done entity spans
+    triggers: dict[str, SpanArrays] = field(default_factory=dict)  # annotator -> done triggers (type as label)
+    events: dict[tuple[str, str], list[EventKey]] = field(default_factory=dict)  # (annotator, doc) -> events
     stance: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # target -> doc -> annotator -> value
     flags: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # flag -> doc -> annotator -> yes/no
 
+    def __post_init__(self) -> None:
+        self.doc_order = {d: i for i, d in enumerate(self.doc_ids)}
+        self.done_matrix = np.zeros((len(self.doc_ids), max(len(self.annotators), 1)), dtype=bool)
+        for k, who in enumerate(self.annotators):
+            idx = [self.doc_order[d] for d in self.done.get(who, ()) if d in self.doc_order]
+            self.done_matrix[idx, k] = True
+
+    def common_index(self, a: str, b: str) -> np.ndarray:
+        """Indices of the documents both annotators marked done, in project order."""
+        ia, ib = self.annotators.index(a), self.annotators.index(b)
+        return np.flatnonzero(self.done_matrix[:, ia] & self.done_matrix[:, ib])
+
     def common(self, a: str, b: str) -> list[str]:
-        """Documents both annotators marked done, in project order."""
-        return sorted(self.done.get(a, set()) & self.done.get(b, set()), key=self.doc_order.__getitem__)
+        return [self.doc_ids[i] for i in self.common_index(a, b).tolist()]
 
     def compared_documents(self) -> list[str]:
         """Documents marked done by at least two of the chosen annotators, in project order."""
-        seen = Counter(d for a in self.annotators for d in self.done.get(a, ()))
-        return sorted((d for d, n in seen.items() if n >= 2), key=self.doc_order.__getitem__)
+        return [self.doc_ids[i] for i in np.flatnonzero(self.done_matrix.sum(axis=1) >= 2).tolist()]
 
 
 def choose_annotators(project, annotators: Sequence[str] | None = None) -> list[str]:
@@ -188,27 +211,20 @@ def load_data(project, annotators: Sequence[str] | None = None) -> AgreementData
     names = choose_annotators(project, annotators)
     db = project.db
     marks = ",".join("?" * len(names)) or "NULL"
-    doc_order = {d: i for i, (d,) in enumerate(db.execute("SELECT id FROM documents ORDER BY rowid"))}
-    data = AgreementData(names, doc_order, {a: set() for a in names})
-    flag_rows = []
-    for doc, who, flags in db.execute(
+    doc_ids = [d for (d,) in db.execute("SELECT id FROM documents ORDER BY rowid")]
+    done: dict[str, set[str]] = {a: set() for a in names}
+    flag_rows = db.execute(
         f"SELECT document_id, annotator, flags FROM doc_states WHERE status = 'done' AND annotator IN ({marks})",
         names,
-    ):
-        data.done[who].add(doc)
-        flag_rows.append((doc, who, flags))
+    ).fetchall()
+    for doc, who, _ in flag_rows:
+        done[who].add(doc)
+    data = AgreementData(names, doc_ids, done)
     done_join = (
         "JOIN doc_states d ON d.document_id = x.document_id AND d.annotator = x.annotator "
         f"WHERE d.status = 'done' AND x.annotator IN ({marks})"
     )
-    # Grouped in Python, not joined in SQL: with ~1M spans the join costs more than skipping unfinished layers.
-    done = {(who, doc) for who, docs in data.done.items() for doc in docs}
-    rows = db.execute(
-        f"SELECT annotator, document_id, start, end, label FROM spans WHERE annotator IN ({marks}) "
-        "ORDER BY document_id, annotator",
-        names,
-    )
-    data.spans = {key: [r[2:] for r in group] for key, group in groupby(rows, _WHO_DOC) if key in done}
+    data.labels, data.spans = _load_spans(data, db, names)
     arguments: dict[int, list[SpanKey]] = defaultdict(list)
     for event_id, role, start, end in db.execute(
         "SELECT a.event_id, a.role, a.start, a.end FROM event_arguments a JOIN events x ON x.id = a.event_id "
@@ -223,6 +239,8 @@ def load_data(project, annotators: Sequence[str] | None = None) -> AgreementData
     ):
         events[who, doc].append((ts, te, type_, tuple(sorted(arguments.get(event_id, ())))))
     data.events = dict(events)
+    trigger_rows = [(who, doc, ts, te, type_) for (who, doc), evs in data.events.items() for ts, te, type_, _ in evs]
+    data.event_types, data.triggers = _span_arrays(data, trigger_rows)
     targets = list(project.scheme.stance_targets)
     stance: dict[str, dict[str, dict[str, str]]] = {t: {} for t in targets}
     for who, doc, target, value in db.execute(
@@ -232,6 +250,66 @@ def load_data(project, annotators: Sequence[str] | None = None) -> AgreementData
     data.stance = stance
     data.flags = _flag_ratings(flag_rows)
     return data
+
+
+def _load_spans(data: AgreementData, db, names: list[str]) -> tuple[list[str], dict[str, SpanArrays]]:
+    """Each annotator's done entity spans as arrays.
+
+    About a million spans come back as one row per layer, their numbers joined in text that numpy parses: far
+    faster than a Python tuple per span (labels become indices in SQL, layers not done are dropped here).
+    """
+    labels = [r[0] for r in db.execute("SELECT DISTINCT label FROM spans ORDER BY label")]
+    if not labels or not names:
+        return labels, {a: SpanArrays.empty() for a in data.annotators}
+    case = "CASE label " + " ".join(f"WHEN ? THEN {i}" for i in range(len(labels))) + " END"
+    marks = ",".join("?" * len(names))
+    # one integer per span, (start * R + end) * L + label, halves SQLite's work; offsets are at most the length
+    radix = (db.execute("SELECT max(length(text)) FROM documents").fetchone()[0] or 0) + 1
+    packed = radix * radix * len(labels) < _PACK_LIMIT
+    number = f"(start * {radix} + end) * {len(labels)} + {case}" if packed else f"start || ',' || end || ',' || {case}"
+    rows = db.execute(
+        f"SELECT annotator, document_id, count(*), group_concat({number}) "
+        f"FROM spans WHERE annotator IN ({marks}) GROUP BY document_id, annotator",
+        [*labels, *names],
+    ).fetchall()
+    who_index = {x: i for i, x in enumerate(data.annotators)}
+    kept = [r for r in rows if data.done_matrix[data.doc_order[r[1]], who_index[r[0]]]]
+    if not kept:
+        return labels, {a: SpanArrays.empty() for a in data.annotators}
+    who, doc, counts, texts = zip(*kept, strict=True)
+    numbers = np.fromstring(",".join(texts), dtype=np.int64, sep=",")
+    if packed:
+        rest, label = np.divmod(numbers, len(labels))
+        start, end = np.divmod(rest, radix)
+        numbers = np.stack([start, end, label], axis=1)
+    else:
+        numbers = numbers.reshape(-1, 3)
+    counts_a = np.array(counts, dtype=np.int64)
+    who_i = np.repeat(np.fromiter(map(who_index.__getitem__, who), np.int64, len(kept)), counts_a)
+    doc_i = np.repeat(np.fromiter(map(data.doc_order.__getitem__, doc), np.int64, len(kept)), counts_a)
+    cols = SpanArrays(doc_i, numbers[:, 0].copy(), numbers[:, 1].copy(), numbers[:, 2].copy())
+    return labels, {a: cols.select(who_i == k) for k, a in enumerate(data.annotators)}
+
+
+def _span_arrays(data: AgreementData, rows: list[tuple]) -> tuple[list[str], dict[str, SpanArrays]]:
+    """(annotator, document, start, end, label) rows -> the label list and each annotator's done spans."""
+    if not rows:
+        return [], {a: SpanArrays.empty() for a in data.annotators}
+    who, doc, start, end, label = zip(*rows, strict=True)
+    labels = sorted(set(label))
+    label_index = {x: i for i, x in enumerate(labels)}
+    who_index = {x: i for i, x in enumerate(data.annotators)}
+    n = len(rows)
+    who_i = np.fromiter(map(who_index.__getitem__, who), np.int64, n)
+    doc_i = np.fromiter(map(data.doc_order.__getitem__, doc), np.int64, n)
+    cols = SpanArrays(
+        doc_i,
+        np.array(start, dtype=np.int64),
+        np.array(end, dtype=np.int64),
+        np.fromiter(map(label_index.__getitem__, label), np.int64, n),
+    )
+    keep = data.done_matrix[doc_i, who_i]
+    return labels, {a: cols.select(keep & (who_i == k)) for k, a in enumerate(data.annotators)}
 
 
 def _flag_ratings(rows: list[tuple[str, str, str]]) -> dict[str, dict[str, dict[str, str]]]:
@@ -284,64 +362,61 @@ def _pairs(annotators: Sequence[str]) -> list[tuple[str, str]]:
     return list(combinations(annotators, 2))
 
 
-def _prepared(layer: dict[tuple[str, str], list[SpanKey]]) -> dict[tuple[str, str], PreparedSpans]:
-    return {k: PreparedSpans(v) for k, v in layer.items()}
-
-
-_NOTHING = PreparedSpans(())
-
-
-def span_agreement(data: AgreementData, prepared: dict[tuple[str, str], PreparedSpans]) -> dict[str, ModeResult]:
-    """Pairwise scores of a span layer (entities, or event triggers keyed like spans) in every mode."""
+def span_agreement(data: AgreementData, layer: dict[str, SpanArrays], labels: list[str]) -> dict[str, ModeResult]:
+    """Pairwise scores of a span layer (entities, or event triggers with the type as label) in every mode."""
     by_mode: dict[str, list[PairScore]] = {m: [] for m in MODES}
     for a, b in _pairs(data.annotators):
-        items = ((d, prepared.get((a, d), _NOTHING), prepared.get((b, d), _NOTHING)) for d in data.common(a, b))
-        for mode, score in score_corpus_modes(items).items():
+        common = np.zeros(len(data.doc_ids), dtype=bool)
+        docs = data.common_index(a, b)
+        common[docs] = True
+        sa, sb = layer[a], layer[b]
+        scores = score_span_arrays(
+            sa.select(common[sa.doc]), sb.select(common[sb.doc]), docs.tolist(), data.doc_ids, labels
+        )
+        for mode, score in scores.items():
             by_mode[mode].append(PairScore(a, b, score))
     return {m: ModeResult(m, pairs) for m, pairs in by_mode.items()}
-
-
-def trigger_layer(data: AgreementData) -> dict[tuple[str, str], list[SpanKey]]:
-    return {k: [(ts, te, type_) for ts, te, type_, _ in evs] for k, evs in data.events.items()}
 
 
 def argument_agreement(data: AgreementData) -> dict[str, ModeResult]:
-    """Arguments (role as label) of the triggers two annotators marked identically (same offsets and type)."""
+    """Arguments (role as label) of the triggers two annotators marked identically (same offsets and type).
+
+    Only articles where such a pair of triggers carries an argument on either side appear per document.
+    """
+    by_doc: dict[str, dict[str, list[EventKey]]] = defaultdict(dict)
+    for (who, doc), evs in data.events.items():
+        by_doc[who][doc] = evs
     by_mode: dict[str, list[PairScore]] = {m: [] for m in MODES}
     for a, b in _pairs(data.annotators):
         items = []
-        for d in data.common(a, b):
-            eb = data.events.get((b, d))
-            if not eb:
+        ea_all, eb_all = by_doc.get(a, {}), by_doc.get(b, {})
+        both = [data.doc_ids[i] for i in data.common_index(a, b).tolist()]
+        for d in both:
+            eb = eb_all.get(d)
+            if not eb or d not in ea_all:
                 continue
             ea: dict[tuple, list] = defaultdict(list)
-            for ts, te, type_, args in sorted(data.events.get((a, d), ())):
+            for ts, te, type_, args in sorted(ea_all[d]):
                 ea[ts, te, type_].append(args)
             for ts, te, type_, args in sorted(eb):
                 if ea.get((ts, te, type_)):
-                    items.append((d, ea[ts, te, type_].pop(0), args))
+                    mine = ea[ts, te, type_].pop(0)
+                    if mine or args:
+                        items.append((d, mine, args))
         for mode, score in score_corpus_modes(items).items():
             by_mode[mode].append(PairScore(a, b, score))
     return {m: ModeResult(m, pairs) for m, pairs in by_mode.items()}
 
 
-def label_confusion(data: AgreementData, layer: dict[tuple[str, str], PreparedSpans]) -> Counter[tuple[str, str]]:
+def label_confusion(data: AgreementData, layer: dict[str, SpanArrays], labels: list[str]) -> Counter[tuple[str, str]]:
     """How often two annotators gave the same boundaries different labels: (label of A, label of B) -> count."""
     confusion: Counter[tuple[str, str]] = Counter()
     for a, b in _pairs(data.annotators):
-        for d in data.common(a, b):
-            pa, pb = layer.get((a, d)), layer.get((b, d))
-            if pa is None or pb is None:
-                continue
-            left = pa.leftovers(pb)
-            if not left:
-                continue
-            by_bounds: dict[tuple[int, int], list[str]] = defaultdict(list)
-            for s, e, label in pb.leftovers(pa):
-                by_bounds[s, e].append(label)
-            for s, e, label in left:
-                if by_bounds.get((s, e)):
-                    confusion[label, by_bounds[s, e].pop(0)] += 1
+        common = np.zeros(len(data.doc_ids), dtype=bool)
+        common[data.common_index(a, b)] = True
+        sa, sb = layer[a], layer[b]
+        for (x, y), n in label_swaps(sa.select(common[sa.doc]), sb.select(common[sb.doc])).items():
+            confusion[labels[x], labels[y]] += n
     return confusion
 
 
@@ -408,18 +483,16 @@ def _confusion_json(confusion: Counter[tuple[str, str]]) -> list[dict]:
 
 
 def compute(data: AgreementData) -> AgreementReport:
-    entities = _prepared(data.spans)
-    triggers = _prepared(trigger_layer(data))
     return AgreementReport(
         annotators=list(data.annotators),
         documents=data.compared_documents(),
-        entities=span_agreement(data, entities),
-        events=span_agreement(data, triggers),
+        entities=span_agreement(data, data.spans, data.labels),
+        events=span_agreement(data, data.triggers, data.event_types),
         arguments=argument_agreement(data),
         stance={t: categorical_agreement(units, data.annotators) for t, units in data.stance.items()},
         flags={f: categorical_agreement(units, data.annotators) for f, units in data.flags.items()},
-        entity_confusion=label_confusion(data, entities),
-        event_confusion=label_confusion(data, triggers),
+        entity_confusion=label_confusion(data, data.spans, data.labels),
+        event_confusion=label_confusion(data, data.triggers, data.event_types),
         stance_units=data.stance,
     )
 
