@@ -105,7 +105,7 @@ def print_table(report: AgreementReport) -> None:
                     f"  {mode:<11} {who:<28} {len(pair.score.per_document):>5} {m.tp:>6} {m.n_a:>6} {m.n_b:>6} "
                     f"{_f(m.precision):>6} {_f(m.recall):>6} {_f(m.f1):>6}"
                 )
-            print(f"  {mode:<11} {'mean F1':<28} {_f(result.mean_f1):>59}")
+            print(f"  {mode:<11} {'mean F1':<28}{_f(result.mean_f1):>48}")
     for title, results in (("stance", report.stance), ("flags", report.flags)):
         if not results:
             continue
