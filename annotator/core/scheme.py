@@ -284,8 +284,11 @@ def load_scheme(path: str | Path) -> Scheme:
     except UnicodeDecodeError:
         raise InputFileError(path, "scheme file is not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise InputFileError(path, f"not valid TOML ({exc.args[0] if exc.args else exc})", line) from None
+        # Python 3.11's TOMLDecodeError has no lineno attribute: read it from "(at line N, column M)".
+        message = str(exc)
+        found = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
+        raise InputFileError(path, f"not valid TOML ({message})", line) from None
     try:
         return scheme_from_dict(data, source=str(path))
     except SchemeError as exc:

@@ -30,7 +30,8 @@ def read_jsonl(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
 
     text = read_text_file(path)
     any_line = False
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on "\n" only: str.splitlines() would also split on U+2028, NEL and others that JSON allows raw.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         any_line = True
