@@ -67,3 +67,20 @@ def test_review_menu_for_the_main_window(cli, tmp_path, qtbot):
     with qtbot.waitSignal(agreement.computed, timeout=20000):
         pass
     agreement.close()
+
+
+def test_merge_action_opens_the_dialog(cli, tmp_path, qtbot):
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from annotator.gui.review import add_merge_action
+
+    path = build(cli, tmp_path, STANDARD)
+    main = QMainWindow()
+    qtbot.addWidget(main)
+    file_menu = main.menuBar().addMenu("&File")
+    action = add_merge_action(file_menu, lambda: path)
+    assert action.text() == "Merge project files…"
+    action.trigger()
+    dialogs = [w for w in QApplication.topLevelWidgets() if w.objectName() == "mergeDialog" and w.isVisible()]
+    assert len(dialogs) == 1
+    dialogs[0].close()

@@ -146,3 +146,34 @@ def test_merging_a_project_into_itself_is_refused(cli, tmp_path):
     assert result.code == 1
     assert "is the project being merged into" in result.err
     assert file_snapshot(main) == snap
+
+
+def test_merge_dialog(tmp_path, qtbot):
+    """File > Merge in the window: the same merge, run off the UI thread, its outcome shown as plain text."""
+    from PySide6.QtCore import Qt
+
+    from annotator.gui.review.merge_dialog import MergeDialog
+
+    main, alice, bob = setup(tmp_path)
+    bad = tmp_path / "broken.annotator"
+    bad.write_text("not a project", encoding="utf-8")
+    dialog = MergeDialog(main)
+    qtbot.addWidget(dialog)
+    dialog.add_files([alice, bad])
+    snap = file_snapshot(main)
+    with qtbot.waitSignal(dialog.finished_merge, timeout=20000) as blocker:
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [None]
+    assert dialog.outcome.toPlainText().startswith("Nothing was merged: cannot merge")
+    assert file_snapshot(main) == snap
+    dialog.files.clear()
+    dialog.add_files([alice, bob])
+    dialog.add_documents.setChecked(True)
+    with qtbot.waitSignal(dialog.finished_merge, timeout=20000) as blocker:
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    report = blocker.args[0]
+    assert [d for _, d in report.documents_added] == ["d3"]
+    text = dialog.outcome.toPlainText()
+    assert "1 document(s) added" in text and "conflict: d1 by alice: kept alice.annotator's (newer)" in text
+    assert spans(main, "d3", "alice") == [(21, 32, "GPE")]
+    dialog.close()

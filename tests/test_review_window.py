@@ -19,6 +19,9 @@ def window(cli, tmp_path, qtbot):
     path = build(cli, tmp_path, STANDARD)
     win = open_review_window(path)
     qtbot.addWidget(win)
+    if win.counting:
+        with qtbot.waitSignal(win.counts_ready, timeout=20000):
+            pass
     yield win
     win.close()
 

@@ -3,6 +3,7 @@
     open_review_window(project_path, document_id=None)   # the adjudication window, shown
     open_agreement_window(project_path)                   # the agreement view, shown
     add_review_menu(menu_bar, project_path, document_id)  # a "Review" menu for the main window
+    add_merge_action(file_menu, project_path, on_merged)   # File > Merge project files…
 
 Importing this package imports no Qt; the functions do.
 """
@@ -91,4 +92,11 @@ def add_review_menu(
     return menu
 
 
-__all__ = ["add_review_menu", "open_agreement_window", "open_review_window"]
+def add_merge_action(menu, project_path: Callable[[], str | Path | None], on_merged=None):
+    """Add "Merge project files…" to a menu (File); see `annotator.gui.review.merge_dialog`."""
+    from annotator.gui.review.merge_dialog import add_merge_action as add
+
+    return add(menu, project_path, on_merged)
+
+
+__all__ = ["add_merge_action", "add_review_menu", "open_agreement_window", "open_review_window"]

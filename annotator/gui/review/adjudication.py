@@ -256,15 +256,21 @@ def _event(item: tuple, unit: Unit) -> Event:
     return Event(type_, ts, te, tuple(Argument(role, s, e) for role, s, e in args), source=unit.supporters(item))
 
 
-def project_disagreements(project: Project) -> dict[str, int]:
-    """Open disagreements per article, for the articles at least two annotators marked done."""
+def compared_documents(project: Project) -> list[str]:
+    """The articles at least two annotators (not gold) marked done, in project order."""
     rows = project.db.execute(
-        "SELECT document_id FROM doc_states WHERE status = 'done' AND annotator != ? "
-        "GROUP BY document_id HAVING count(*) >= 2",
+        "SELECT d.id FROM documents d JOIN doc_states s ON s.document_id = d.id "
+        "WHERE s.status = 'done' AND s.annotator != ? GROUP BY d.id HAVING count(*) >= 2 ORDER BY d.rowid",
         [GOLD],
     ).fetchall()
-    order = {d: i for i, d in enumerate(project.document_ids())}
+    return [r[0] for r in rows]
+
+
+def project_disagreements(project: Project, stop=lambda: False) -> dict[str, int]:
+    """Open disagreements per compared article (`stop()` is asked between articles, to abandon early)."""
     out = {}
-    for (doc_id,) in sorted(rows, key=lambda r: order.get(r[0], 0)):
+    for doc_id in compared_documents(project):
+        if stop():
+            break
         out[doc_id] = len(ArticleReview.load(project, doc_id).open_units())
     return out

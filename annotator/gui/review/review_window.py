@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.project import Project
-from annotator.gui.review.adjudication import ArticleReview, Unit, gold_items, project_disagreements
+from annotator.gui.review.adjudication import (
+    ArticleReview,
+    Unit,
+    compared_documents,
+    gold_items,
+    project_disagreements,
+)
 from annotator.gui.review.positions import PositionMap
 
 OPEN, AGREED, DECIDED = "open", "agreed", "decided"
@@ -43,9 +49,28 @@ HELP = (
 )
 
 
+class CountJob(QThread):
+    """Counts the open disagreements of every compared article on a read-only connection of its own (a few
+    milliseconds an article: seconds for a large project, so not on the UI thread)."""
+
+    counted = Signal(object)  # {document id: open disagreements}
+
+    def __init__(self, project_path: str | Path, parent=None):
+        super().__init__(parent)
+        self.project_path = project_path
+        self.stopped = False
+
+    def run(self) -> None:
+        with Project.open(self.project_path, readonly=True) as project:
+            counts = project_disagreements(project, stop=lambda: self.stopped)
+        if not self.stopped:
+            self.counted.emit(counts)
+
+
 class ReviewWindow(QMainWindow):
     document_loaded = Signal(str)
     unit_decided = Signal(str)  # the unit's key
+    counts_ready = Signal()  # the project's open disagreements are counted
 
     def __init__(
         self,
@@ -118,12 +143,13 @@ class ReviewWindow(QMainWindow):
         self.unit_table.currentCellChanged.connect(lambda row, *_: self._show_unit(row))
         self.doc_list.currentItemChanged.connect(self._doc_chosen)
 
-        self.counts = project_disagreements(self.project)
-        first = document_id or next((d for d, n in self.counts.items() if n), None) or next(iter(self.counts), None)
+        ids = compared_documents(self.project)
+        self.counts: dict[str, int] = {}  # open disagreements per article, once counted
+        self.touched: set[str] = set()  # articles reviewed here: their counts are fresher than the job's
+        first = document_id or (ids[0] if ids else None)
         if first is None and self.project.document_count():
             first = self.project.document_ids()[0]
-        ids = list(self.counts)
-        if first is not None and first not in self.counts:
+        if first is not None and first not in ids:
             ids.insert(0, first)
         self.doc_list.blockSignals(True)
         for doc_id in ids:
@@ -132,14 +158,29 @@ class ReviewWindow(QMainWindow):
             self.doc_list.addItem(item)
             self._label_doc(item)
         self.doc_list.blockSignals(False)
+        self.counting = True
+        self.count_job = CountJob(self.project.path, self)
+        self.count_job.counted.connect(self._counted)
+        self.count_job.start()
         if first is not None:
             self.load_document(first)
+
+    def _counted(self, counts: dict[str, int]) -> None:
+        self.counting = False
+        for doc_id, n in counts.items():
+            if doc_id not in self.touched:
+                self.counts[doc_id] = n
+        for i in range(self.doc_list.count()):
+            self._label_doc(self.doc_list.item(i))
+        if self.review is not None:
+            self._update_progress()
+        self.counts_ready.emit()
 
     # -- articles ----------------------------------------------------------------------------------------------
     def _label_doc(self, item: QListWidgetItem) -> None:
         doc_id = item.data(Qt.ItemDataRole.UserRole)
         n = self.counts.get(doc_id)
-        item.setText(f"{doc_id}  ({n} open)" if n is not None else doc_id)
+        item.setText(f"{doc_id}  ({n} open)" if n is not None else f"{doc_id}  (…)")
 
     def _doc_item(self, doc_id: str) -> QListWidgetItem | None:
         for i in range(self.doc_list.count()):
@@ -310,16 +351,14 @@ class ReviewWindow(QMainWindow):
     def _update_progress(self) -> None:
         assert self.review is not None
         left = len(self.review.open_units())
-        if self.review.doc_id in self.counts or left:
-            self.counts[self.review.doc_id] = left
+        self.counts[self.review.doc_id] = left
+        self.touched.add(self.review.doc_id)
         item = self._doc_item(self.review.doc_id)
         if item is not None:
             self._label_doc(item)
-        total = sum(self.counts.values())
+        total = "counting…" if self.counting else f"{sum(self.counts.values())} in the project"
         auto = "on" if self.auto_accept_action.isChecked() else "off"
-        self.progress_label.setText(
-            f"{left} disagreement(s) left in this article · {total} in the project · auto-accept {auto}"
-        )
+        self.progress_label.setText(f"{left} disagreement(s) left in this article · {total} · auto-accept {auto}")
 
     # -- decisions -----------------------------------------------------------------------------------------
     def _after_decision(self, unit: Unit) -> None:
@@ -445,6 +484,8 @@ class ReviewWindow(QMainWindow):
         return False
 
     def closeEvent(self, event) -> None:
+        self.count_job.stopped = True
+        self.count_job.wait()
         if self._owns_project:
             self.project.close()
         super().closeEvent(event)
