@@ -177,3 +177,14 @@ def test_merge_dialog(tmp_path, qtbot):
     assert "1 document(s) added" in text and "conflict: d1 by alice: kept alice.annotator's (newer)" in text
     assert spans(main, "d3", "alice") == [(21, 32, "GPE")]
     dialog.close()
+
+
+def test_a_layer_set_back_to_not_started_merges_once(cli, tmp_path):
+    main, alice, _ = setup(tmp_path)
+    with Project.open(alice) as p:
+        p.set_status("d2", "alice", Status.NOT_STARTED)
+    assert cli("merge", main, alice).code == 0
+    snap = file_snapshot(main)
+    again = cli("merge", main, alice)
+    assert "0 conflict(s)" in again.out
+    assert file_snapshot(main) == snap

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, ProjectError
-from annotator.core.model import Annotation, Document
+from annotator.core.model import Annotation, Document, Status
 from annotator.core.project import Project
 from annotator.core.validation import check_annotation
 from annotator.store import annotations as ann_store
@@ -71,8 +71,10 @@ class MergeReport:
 
 def _content(ann: Annotation) -> tuple:
     """What an annotator did, without ids and timestamps: equal contents mean identical work."""
+    # a layer is stored at least "in progress" (write_annotation): not started and in progress are the same work
+    status = Status.IN_PROGRESS if ann.status == Status.NOT_STARTED else ann.status
     return (
-        str(ann.status),
+        str(status),
         sorted((s.start, s.end, s.label, s.source) for s in ann.spans),
         sorted((e.trigger_start, e.trigger_end, e.type, e.source, tuple(sorted(e.arguments))) for e in ann.events),
         sorted(ann.stance.items()),
