@@ -77,3 +77,13 @@ def test_array_scores_equal_plain_scores(docs):
         assert fast[mode].micro == slow.micro, mode
         assert fast[mode].per_label == slow.per_label, mode
         assert fast[mode].per_document == slow.per_document, mode
+
+
+def test_array_overlap_falls_back_where_an_exact_pair_is_in_the_way():
+    # A's unmatched [0,3) overlaps only B's [0,10), which is matched exactly: the shortcut must not stop at 1
+    a = SpanArrays(*(np.array(c, dtype=np.int64) for c in ([0, 0], [0, 0], [10, 3], [0, 0])))
+    b = SpanArrays(*(np.array(c, dtype=np.int64) for c in ([0, 0], [0, 5], [10, 8], [0, 0])))
+    scores = score_span_arrays(a, b, [0], ["d"], ["X"])
+    assert scores["exact"].micro.tp == 1
+    assert scores["overlap"].micro.tp == 2
+    assert scores["overlap"].per_label["X"].tp == 2

@@ -103,6 +103,12 @@ def test_undo_and_the_reviewers_own_span(window, qtbot):
     start = TEXT.index("Tuesday")
     assert (start, start + 7, "DATE", "review") in gold_spans(path)
     assert "2 disagreement(s) left" in window.progress_label.text()
+    # the reviewer's own span under the cursor goes with Shift+Delete (the candidates it rejected stay rejected)
+    cursor = view.textCursor()
+    cursor.setPosition(start + 2)
+    view.setTextCursor(cursor)
+    qtbot.keyClick(view, Qt.Key.Key_Delete, Qt.KeyboardModifier.ShiftModifier)
+    assert (start, start + 7, "DATE", "review") not in gold_spans(path)
 
 
 def test_auto_accept_can_be_switched_off(cli, tmp_path, qtbot):

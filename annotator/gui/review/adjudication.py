@@ -212,6 +212,18 @@ class ArticleReview:
                         sugg_store.reject(self.project.db, self.doc_id, GOLD, *_rejection(unit, c))
             self._write(gold)
 
+    def remove_gold_spans_at(self, offset: int) -> int:
+        """Remove the gold spans covering a character (the reviewer's own mistakes too); returns how many.
+        Units they settled become open again unless their other candidates were rejected."""
+        gold = self.project.annotation(self.doc_id, GOLD)
+        keep = [s for s in gold.spans if not s.start <= offset < s.end]
+        removed = len(gold.spans) - len(keep)
+        if removed:
+            gold.spans = keep
+            with self.project.db.atomic():
+                self._write(gold)
+        return removed
+
     def accept_agreed(self) -> int:
         """Accept every agreed unit not yet in gold; returns how many."""
         todo = [u for u in self.units if u.agreed and not self.decided(u)]

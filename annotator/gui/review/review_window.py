@@ -3,7 +3,7 @@
 Layout: articles with open disagreements | the article text (plain text, never markup) over a table with one row
 per unit (span cluster, event cluster, stance target) and one column per annotator plus gold. Keys:
 1-9 take annotator 1-9's version of the current unit, 0 or X reject every candidate, Backspace/Delete undo the
-decision, N / P next / previous open disagreement, PageDown / PageUp next / previous article, A accept agreed items
+decision, Shift+Delete remove the gold span under the text cursor, N / P next / previous open disagreement, PageDown / PageUp next / previous article, A accept agreed items
 now. With text selected, a label key (the scheme's) makes that selection a gold span of the reviewer's own.
 """
 
@@ -44,7 +44,8 @@ OPEN, AGREED, DECIDED = "open", "agreed", "decided"
 STATE_COLORS = {OPEN: "#ffd6d6", AGREED: "#e6e6e6", DECIDED: "#d4f2d4"}
 VERSION_COLORS = ("#fff2b3", "#cfe3ff", "#f6d0f0", "#d0f4f0", "#ffe0c2", "#e0d6ff")
 HELP = (
-    "1–9 take that annotator's version · 0 / X reject all · Backspace undo · N / P next / previous disagreement · "
+    "1–9 take that annotator's version · 0 / X reject all · Backspace undo · Shift+Del remove gold span at cursor · "
+    "N / P next / previous disagreement · "
     "PgDn / PgUp next / previous article · A accept agreed · select text + label key: own gold span"
 )
 
@@ -411,6 +412,15 @@ class ReviewWindow(QMainWindow):
         self._refresh()
         return True
 
+    def remove_gold_at_cursor(self) -> None:
+        """Shift+Delete: remove the gold span(s) under the text cursor, e.g. a span of the reviewer's own."""
+        if self.review is None or self.positions is None or self.project.readonly:
+            return
+        cursor = self.text_view.textCursor()
+        offset = self.positions.to_core(cursor.selectionStart() if cursor.hasSelection() else cursor.position())
+        if self.review.remove_gold_spans_at(offset):
+            self._refresh()
+
     def _stance_chosen(self, index: int) -> None:
         unit = self.current_unit()
         if unit is None or unit.kind != "stance" or self.review is None or self.project.readonly:
@@ -464,7 +474,10 @@ class ReviewWindow(QMainWindow):
             self.reject_all()
             return True
         if key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
-            self.undo_current()
+            if mods == Qt.KeyboardModifier.ShiftModifier:
+                self.remove_gold_at_cursor()
+            else:
+                self.undo_current()
             return True
         if text in ("n", "N"):
             self.next_open(1)
