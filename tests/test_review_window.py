@@ -140,3 +140,35 @@ def test_article_text_is_plain_text(cli, tmp_path, qtbot):
     assert win.text_view.toPlainText() == text
     assert win.unit_table.item(0, 3).text() == "ORG “Taliban” 3–10"
     win.close()
+
+
+def test_offsets_with_emoji_and_crlf(cli, tmp_path, qtbot):
+    """Qt counts UTF-16 units and folds CRLF: a span selected after both lands on the right code points."""
+    text = "Rebels 😀🔥 struck.\r\nThe city of Herat fell."
+    herat = text.index("Herat")
+    lines = [
+        {"id": "e1", "text": text, "annotator": who, "status": "done", "spans": spans}
+        for who, spans in (
+            ("alice", [{"start": 0, "end": 6, "label": "NORP"}]),
+            ("bob", [{"start": 0, "end": 6, "label": "ORG"}]),
+        )
+    ]
+    path = build(cli, tmp_path, lines, "emoji")
+    win = open_review_window(path, "e1")
+    qtbot.addWidget(win)
+    view = win.text_view
+    view.setFocus()
+    # find "Herat" in the widget's own text and select it with the keyboard
+    qt_text = view.toPlainText()
+    cursor = view.textCursor()
+    cursor.setPosition(len(qt_text[: qt_text.index("Herat")].encode("utf-16-le")) // 2)
+    view.setTextCursor(cursor)
+    for _ in range(5):
+        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert view.textCursor().selectedText() == "Herat"
+    qtbot.keyClick(view, Qt.Key.Key_4)  # GPE
+    with Project.open(path, readonly=True) as p:
+        spans = [(s.start, s.end, s.label) for s in p.annotation("e1", GOLD).spans]
+    assert (herat, herat + 5, "GPE") in spans
+    assert text[herat : herat + 5] == "Herat"
+    win.close()
