@@ -50,3 +50,12 @@ def test_reimport_reports_nothing_new(cli, tmp_path):
     assert result.code == 0
     assert "imported 0 new document" in result.out
     assert json.loads(cli("stats", proj, "--json").out)["documents"] == 5
+
+
+def test_every_command_is_in_the_readme():
+    from tests.conftest import SAMPLES as samples
+
+    readme = (samples.parent / "README.md").read_text(encoding="utf-8")
+    commands = build_parser()._subparsers._group_actions[0].choices
+    for name in commands:
+        assert f"annotator {name}" in readme, name

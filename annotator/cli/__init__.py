@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "annotator.cli.project_cmds",
     "annotator.cli.export_cmd",
     "annotator.cli.gui_cmds",
+    "annotator.cli.suggest_cmd",
     "annotator.cli.agreement_cmds",
 )
 

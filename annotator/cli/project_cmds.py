@@ -114,6 +114,7 @@ def cmd_stats(args) -> int:
     )
     if sugg["by_label"]:
         print("            " + ", ".join(f"{k} {v}" for k, v in sugg["by_label"].items()))
+    _print_quality(stats.get("suggestion_quality") or {})
     for key, value in stats.items():
         if key not in {
             "project",
@@ -125,6 +126,28 @@ def cmd_stats(args) -> int:
             "labels",
             "event_types",
             "suggestions",
+            "suggestion_quality",
         } and isinstance(value, str):
             print(f"{key:<10} {value}")
     return 0
+
+
+def _fmt(value: float | None) -> str:
+    return f"{value:.3f}" if value is not None else "-"
+
+
+def _print_quality(quality: dict) -> None:
+    """Suggestions scored against each annotator's documents marked done (exact match, per label)."""
+    if not quality:
+        return
+    print("\nsuggestion quality (suggestions vs. documents marked done; exact spans)")
+    print(f"{'annotator':<20} {'label':<12} {'docs':>5} {'P':>6} {'R':>6} {'F1':>6}")
+    for name, q in quality.items():
+        rows = [("all", q["exact"]), *q["per_label"].items(), ("triggers", q["event_triggers"])]
+        for label, prf in rows:
+            docs = q["documents"] if label == "all" else ""
+            print(
+                f"{name:<20} {label:<12} {docs!s:>5} {_fmt(prf['precision']):>6} {_fmt(prf['recall']):>6} "
+                f"{_fmt(prf['f1']):>6}"
+            )
+            name = ""

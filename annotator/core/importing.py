@@ -23,6 +23,8 @@ class ImportRecord:
     annotation: Annotation | None = None
     path: str | None = None
     line: int | None = None
+    # layer name when neither the record nor the import names an annotator (corpus formats: "imported")
+    default_annotator: str | None = None
 
 
 @dataclass
@@ -59,6 +61,7 @@ def import_records(
     scheme = project.scheme
     report = ImportReport()
     pending: list[Document] = []
+    pending_hashes: list[str] = []
     layers: dict[tuple[str, str], Annotation] = {}
     with db.atomic():
         ids = dict(db.execute("SELECT id, text_hash FROM documents").fetchall())
@@ -85,13 +88,14 @@ def import_records(
                 ids[doc_id] = h
                 by_hash[h] = doc_id
                 pending.append(doc)
+                pending_hashes.append(h)
                 if len(pending) >= batch_size:
-                    report.documents_added += doc_store.insert_documents(db, pending)
-                    pending = []
+                    report.documents_added += doc_store.insert_documents(db, pending, pending_hashes)
+                    pending, pending_hashes = [], []
             ann = rec.annotation
             if ann is None:
                 continue
-            name = ann.annotator or annotator
+            name = ann.annotator or annotator or rec.default_annotator
             if not name:
                 continue
             try:
@@ -103,7 +107,7 @@ def import_records(
             key = (doc_id, name)
             layers[key] = replace(ann, document_id=doc_id, annotator=name)
         if pending:
-            report.documents_added += doc_store.insert_documents(db, pending)
+            report.documents_added += doc_store.insert_documents(db, pending, pending_hashes)
         for (doc_id, name), ann in layers.items():
             if db.execute(
                 "SELECT 1 FROM doc_states WHERE document_id = ? AND annotator = ?", [doc_id, name]

@@ -22,6 +22,7 @@ from annotator.core.model import (
     Suggestions,
 )
 from annotator.core.scheme import Scheme, default_scheme
+from annotator.core.suggestion_quality import suggestion_quality
 from annotator.core.validation import check_annotation, check_offsets
 from annotator.store import annotations as ann_store
 from annotator.store import database, documents
@@ -418,6 +419,7 @@ class Project:
             "labels": dict(sorted(labels.items())),
             "event_types": dict(sorted(event_types.items())),
             "suggestions": suggestions,
+            "suggestion_quality": suggestion_quality(self),
         }
 
 

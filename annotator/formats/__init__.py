@@ -44,7 +44,7 @@ def _reader(fmt: str):
         return read_csv
     if fmt in ("conll", "conllu", "spacy"):
         try:
-            module = __import__(f"annotator.formats.{fmt}", fromlist=["read"])
+            module = __import__(f"annotator.formats.{'docbin' if fmt == 'spacy' else fmt}", fromlist=["read"])
             return module.read
         except (ImportError, AttributeError):
             pass
@@ -79,6 +79,19 @@ def read_paths(paths: list[str | Path], fmt: str = "auto", skipped: list[str] | 
         else:
             file_fmt = fmt if fmt != "auto" else (detect_format(path) or "txt")
             yield from _reader(file_fmt)(path, doc_id=path.name)
+
+
+def check_binary(path: Path) -> None:
+    """Refuse missing, unreadable, empty and binary files before streaming them."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read file ({exc.strerror})") from None
+    if not head.strip():
+        raise InputFileError(path, "the file is empty")
+    if b"\x00" in head:
+        raise InputFileError(path, "this is a binary file, not UTF-8 text")
 
 
 def read_text_file(path: Path) -> str:

@@ -26,25 +26,31 @@ ANNOTATION_KEYS = ("spans", "events", "stance", "stance_evidence", "note", "flag
 
 
 def read_jsonl(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
-    from annotator.formats import read_text_file
+    """Stream records line by line (a 400 MB file is never held whole in memory)."""
+    from annotator.formats import check_binary
 
-    text = read_text_file(path)
+    check_binary(path)
     any_line = False
-    # Split on "\n" only: str.splitlines() would also split on U+2028, NEL and others that JSON allows raw.
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        any_line = True
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputFileError(path, f"not valid JSON ({exc.msg} at column {exc.colno})", number) from None
-        try:
-            yield record_from_json(obj, str(path), number)
-        except InputFileError:
-            raise
-        except _Bad as exc:
-            raise InputFileError(path, str(exc), number) from None
+    with open(path, "rb") as fh:
+        # Split on b"\n" only: str.splitlines() would also split on U+2028 and others that JSON allows raw.
+        for number, raw in enumerate(fh, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputFileError(path, f"not valid UTF-8 text (byte 0x{raw[exc.start]:02x})", number) from None
+            if not line.strip():
+                continue
+            any_line = True
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputFileError(path, f"not valid JSON ({exc.msg} at column {exc.colno})", number) from None
+            try:
+                yield record_from_json(obj, str(path), number)
+            except _Bad as exc:
+                raise InputFileError(path, str(exc), number) from None
     if not any_line:
         raise InputFileError(path, "the file is empty")
 

@@ -21,30 +21,22 @@ def _row_to_document(row: tuple) -> Document:
     return Document(id=row[0], text=row[1], meta=json.loads(row[2]) if row[2] else {})
 
 
-def insert_documents(db: Database, docs: Iterable[Document], batch_size: int = 2000) -> int:
-    """Insert new documents (the caller has checked ids and duplicates). Returns how many."""
+def insert_documents(db: Database, docs: Iterable[Document], hashes: Iterable[str] | None = None) -> int:
+    """Insert new documents (the caller has checked ids and duplicates and holds the transaction).
+
+    A plain executemany on sqlite-utils' connection: this is the import hot path (100,000 articles).
+    """
     stamp = now()
-    rows = (
-        {
-            "id": d.id,
-            "text": d.text,
-            "meta": json.dumps(d.meta, ensure_ascii=False) if d.meta else "{}",
-            "title": d.title,
-            "text_hash": text_hash(d.text),
-            "added_at": stamp,
-        }
-        for d in docs
+    docs = list(docs)
+    hashes = list(hashes) if hashes is not None else [text_hash(d.text) for d in docs]
+    db.conn.executemany(
+        "INSERT INTO documents(id, text, meta, title, text_hash, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (d.id, d.text, json.dumps(d.meta, ensure_ascii=False) if d.meta else "{}", d.title, h, stamp)
+            for d, h in zip(docs, hashes, strict=True)
+        ],
     )
-    count = 0
-
-    def counted():
-        nonlocal count
-        for row in rows:
-            count += 1
-            yield row
-
-    db["documents"].insert_all(counted(), batch_size=batch_size)
-    return count
+    return len(docs)
 
 
 def get_document(db: Database, doc_id: str) -> Document | None:

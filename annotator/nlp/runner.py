@@ -1,0 +1,324 @@
+"""Running suggestions over a project: what is stale, spaCy in batches, one transaction per batch, progress.
+
+Suggestions are cached per (document, model key, text hash). Besides that, a small per-model state (a digest of
+the scheme parts suggestions depend on, and the learned patterns used) decides what else must be redone:
+- scheme changed, or a learned pattern disappeared: every document is recomputed;
+- new learned patterns only: documents containing them get a cheap, tokenizer-only pattern refresh;
+- otherwise only new or changed texts are processed, and an unchanged project loads no pipeline at all.
+Progress is reported through a plain callback receiving the same dicts the CLI prints with `--progress json`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from annotator.core.model import Span, Suggestions
+from annotator.core.project import Project
+from annotator.nlp import models
+from annotator.nlp.patterns import Pattern, confirmed_patterns, merge
+from annotator.store import suggestions as sugg_store
+
+DEFAULT_BATCH_SIZE = 64
+PIECE_CHARS = 100_000  # long articles are cut (on paragraph breaks) into pieces of at most this many characters
+
+Progress = Callable[[dict], None]
+
+
+@dataclass
+class SuggestReport:
+    model: str
+    documents: int = 0  # documents in the project
+    processed: int = 0  # documents run through the pipeline
+    refreshed: int = 0  # documents whose learned-pattern suggestions were refreshed (tokenizer only)
+    cached: int = 0  # documents whose stored suggestions were still valid
+    tokens: int = 0
+    seconds: float = 0.0  # the whole run
+    load_seconds: float = 0.0  # of which loading the pipeline
+    cancelled: bool = False
+    dropped: Counter[str] = field(default_factory=Counter)  # model labels the scheme lacks
+    entities_by_label: dict[str, int] = field(default_factory=dict)  # stored for this model, all documents
+    events_by_type: dict[str, int] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def entities(self) -> int:
+        return sum(self.entities_by_label.values())
+
+    @property
+    def events(self) -> int:
+        return sum(self.events_by_type.values())
+
+    @property
+    def tokens_per_second(self) -> float | None:
+        work = self.seconds - self.load_seconds
+        return self.tokens / work if work > 0 and self.tokens else None
+
+
+def split_text(text: str, limit: int) -> list[tuple[int, str]]:
+    """Cut a long text into (offset, piece) of at most `limit` characters, preferring paragraph breaks."""
+    if len(text) <= limit:
+        return [(0, text)]
+    pieces, start, n = [], 0, len(text)
+    while n - start > limit:
+        end = start + limit
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):  # search only the back half, so each cut is O(limit)
+            i = text.rfind(sep, start + limit // 2, end)
+            if i != -1:
+                cut = i + len(sep)
+                break
+        if cut <= start:
+            cut = end
+        pieces.append((start, text[start:cut]))
+        start = cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def scheme_digest(project: Project) -> str:
+    scheme = project.scheme
+    parts = {
+        "language": project.language,
+        "entities": scheme.entity_labels,
+        "label_map": scheme.extra.get("label_map"),
+        "events": [[ev.type, list(ev.roles), list(ev.triggers)] for ev in scheme.events],
+    }
+    return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def learned_patterns(project: Project) -> list[Pattern]:
+    rows = project.db.execute(
+        "SELECT s.label, substr(d.text, s.start + 1, s.end - s.start) FROM spans s "
+        "JOIN documents d ON d.id = s.document_id"
+    ).fetchall()
+    return confirmed_patterns(rows, project.scheme)
+
+
+def _state_key(model_key: str) -> str:
+    return f"suggestion_state:{model_key}"
+
+
+def _load_state(project: Project, model_key: str) -> dict | None:
+    raw = project.setting(_state_key(model_key))
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _save_state(project: Project, model_key: str, digest: str, patterns: list[Pattern]) -> None:
+    state = {"scheme": digest, "patterns": [list(p) for p in patterns]}
+    project.set_setting(_state_key(model_key), json.dumps(state, ensure_ascii=False))
+
+
+def plan(project: Project, key: str, digest: str, patterns: list[Pattern]) -> tuple[list[str], list[str]]:
+    """(ids to run through the pipeline, ids needing only a learned-pattern refresh), in document order."""
+    db = project.db
+    state = _load_state(project, key)
+    old = {tuple(p) for p in state["patterns"]} if state else set()
+    if state is None or state.get("scheme") != digest or not old <= set(patterns):
+        # Invalidate in the same transaction that records the new state: an interrupted run resumes correctly.
+        with db.atomic():
+            db.execute("DELETE FROM suggestion_cache WHERE model = ?", [key])
+            _save_state(project, key, digest, patterns)
+        return sugg_store.stale_documents(db, key), []
+    stale = sugg_store.stale_documents(db, key)
+    added = [text for _, text in set(patterns) - old]
+    if not added:
+        return stale, []
+    skip = set(stale)
+    refresh = [
+        doc_id
+        for doc_id, text in db.execute(
+            "SELECT d.id, d.text FROM documents d JOIN suggestion_cache c ON c.document_id = d.id AND c.model = ? "
+            "ORDER BY d.rowid",
+            [key],
+        )
+        if doc_id not in skip and any(t in text for t in added)
+    ]
+    return stale, refresh
+
+
+def _texts(project: Project, ids: list[str], chunk: int = 64) -> Iterator[tuple[str, str, str]]:
+    for i in range(0, len(ids), chunk):
+        part = ids[i : i + chunk]
+        marks = ",".join("?" * len(part))
+        rows = {
+            r[0]: r
+            for r in project.db.execute(f"SELECT id, text, text_hash FROM documents WHERE id IN ({marks})", part)
+        }
+        yield from (rows[d] for d in part if d in rows)
+
+
+class _Run:
+    """State of one suggest run: the pipeline, matchers, and the batch being committed."""
+
+    def __init__(self, project: Project, spec: models.ModelSpec, patterns: list[Pattern], report: SuggestReport):
+        from annotator.nlp.entities import LabelMapper, PatternMatcher
+        from annotator.nlp.events import TriggerMatcher
+
+        self.project, self.spec, self.report = project, spec, report
+        scheme = project.scheme
+        self.with_events = any(ev.triggers for ev in scheme.events)
+        started = time.perf_counter()
+        self.nlp = models.load(spec, events=self.with_events)
+        report.load_seconds = time.perf_counter() - started
+        if spec.is_blank:
+            _fill_ruler(self.nlp, patterns)
+        self.patterns = PatternMatcher(self.nlp, patterns)
+        self.mapper = LabelMapper(scheme)
+        self.triggers = TriggerMatcher(self.nlp, scheme)
+        self.with_arguments = models.has_parser(self.nlp)
+        self.pending: list[tuple[Suggestions, str]] = []
+        self.done = 0
+
+    def commit(self, total: int, progress: Progress | None) -> None:
+        if not self.pending:
+            return
+        sugg_store.write_many(self.project.db, self.pending)
+        if progress:
+            for sugg, _ in self.pending:
+                self.done += 1
+                progress({"event": "document", "id": sugg.document_id, "done": self.done, "total": total})
+        else:
+            self.done += len(self.pending)
+        self.pending = []
+
+    def run_pipeline(self, ids: list[str], total: int, batch_size: int, piece_chars: int, progress, cancel) -> bool:
+        """Process `ids` with the pipeline; returns False if cancelled."""
+        from annotator.nlp.entities import model_spans
+        from annotator.nlp.events import suggest_events
+
+        limit = max(1000, min(piece_chars, self.nlp.max_length - 1))
+        meta: dict[str, tuple[str, int]] = {}  # doc id -> (text hash, number of pieces)
+
+        def pieces() -> Iterator[tuple[str, tuple[str, int]]]:
+            for doc_id, text, text_hash in _texts(self.project, ids):
+                parts = split_text(text, limit)
+                meta[doc_id] = (text_hash, len(parts))
+                for offset, piece in parts:
+                    yield piece, (doc_id, offset)
+
+        spans: list[Span] = []
+        events: list = []
+        seen = 0
+        for doc, (doc_id, offset) in self.nlp.pipe(pieces(), batch_size=batch_size, as_tuples=True):
+            self.report.tokens += len(doc)
+            found = model_spans(doc, self.mapper, offset)
+            spans += merge(self.patterns.spans(doc, offset), found)
+            events += suggest_events(doc, self.triggers, offset, with_arguments=self.with_arguments)
+            seen += 1
+            text_hash, n_pieces = meta[doc_id]
+            if seen < n_pieces:
+                continue
+            self.pending.append((Suggestions(doc_id, self.spec.key, spans, events), text_hash))
+            self.report.processed += 1
+            spans, events, seen = [], [], 0
+            if len(self.pending) >= batch_size:
+                self.commit(total, progress)
+                if cancel and cancel():
+                    return False
+        self.commit(total, progress)
+        self.report.dropped = self.mapper.dropped
+        return True
+
+    def refresh_patterns(self, ids: list[str], total: int, batch_size: int, piece_chars: int, progress, cancel):
+        db, key = self.project.db, self.spec.key
+        for doc_id, text, text_hash in _texts(self.project, ids):
+            old = sugg_store.load_suggestions(db, doc_id, key)
+            learned = []
+            for offset, piece in split_text(text, piece_chars):
+                learned += self.patterns.spans(self.nlp.make_doc(piece), offset)
+            spans = merge(learned, [s for s in old.spans if s.source == "model"])
+            self.pending.append((Suggestions(doc_id, key, spans, old.events), text_hash))
+            self.report.refreshed += 1
+            if len(self.pending) >= batch_size:
+                self.commit(total, progress)
+                if cancel and cancel():
+                    return False
+        self.commit(total, progress)
+        return True
+
+
+def suggest_project(
+    project: Project,
+    model: str | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+    *,
+    piece_chars: int = PIECE_CHARS,
+) -> SuggestReport:
+    """Compute the suggestions that are missing or stale; `model` (a name or folder) becomes the project's model.
+
+    Raises ModelError (and leaves the project's model unchanged) if `model` cannot be found or loaded.
+    """
+    started = time.perf_counter()
+    spec = models.resolve(model or project.model, project.language)
+    report = SuggestReport(model=spec.key, documents=project.document_count())
+    patterns = learned_patterns(project)
+    digest = scheme_digest(project)
+    notice = models.fallback_notice(spec)
+    if notice:
+        report.notices.append(notice)
+        if progress:
+            progress({"event": "notice", "message": notice})
+    run = _Run(project, spec, patterns, report) if _has_work(project, spec.key, digest, patterns) else None
+    if model:
+        with project.db.atomic():  # committed now: set_model alone would leave an implicit transaction open
+            project.set_model(model)  # only now: the name resolved and the pipeline (if needed) loaded
+    stale, refresh = plan(project, spec.key, digest, patterns) if run else ([], [])
+    total = len(stale) + len(refresh)
+    report.cached = report.documents - total
+    if progress:
+        progress({"event": "start", "total": total, "model": spec.key})
+    batch_size = max(1, batch_size)
+    ok = True
+    if run and stale:
+        ok = run.run_pipeline(stale, total, batch_size, piece_chars, progress, cancel)
+    if run and ok and refresh:
+        ok = run.refresh_patterns(refresh, total, batch_size, piece_chars, progress, cancel)
+    report.cancelled = not ok
+    with project.db.atomic():
+        if ok and run:
+            _save_state(project, spec.key, digest, patterns)
+        project.set_setting("suggestion_model", spec.key)
+    counts = sugg_store.suggestion_counts(project.db, spec.key)
+    report.entities_by_label, report.events_by_type = counts["by_label"], counts["by_event_type"]
+    report.seconds = time.perf_counter() - started
+    if progress:
+        progress(
+            {
+                "event": "finished",
+                "processed": report.processed + report.refreshed,
+                "cached": report.cached,
+                "entities": report.entities,
+                "events": report.events,
+            }
+        )
+    return report
+
+
+def _fill_ruler(nlp, patterns: list[Pattern]) -> None:
+    """A blank pipeline's entity ruler holds the project's learned patterns (disabled when there are none)."""
+    ruler = nlp.get_pipe("entity_ruler")
+    ruler.clear()
+    if patterns:
+        ruler.add_patterns([{"label": label, "pattern": text} for label, text in patterns])
+        if "entity_ruler" in nlp.disabled:
+            nlp.enable_pipe("entity_ruler")
+    elif "entity_ruler" not in nlp.disabled:
+        nlp.disable_pipe("entity_ruler")
+
+
+def _has_work(project: Project, key: str, digest: str, patterns: list[Pattern]) -> bool:
+    """Cheap check (no pipeline) whether anything must be computed."""
+    state = _load_state(project, key)
+    if state is None or state.get("scheme") != digest or [tuple(p) for p in state["patterns"]] != patterns:
+        return project.document_count() > 0
+    return bool(sugg_store.stale_documents(project.db, key))

@@ -1,0 +1,25 @@
+"""ruff lint and format checks run as part of the test suite, so `pytest` alone is the whole gate."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _ruff(*args: str) -> subprocess.CompletedProcess:
+    exe = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    return subprocess.run([exe, *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_ruff_check():
+    result = _ruff("check", "annotator", "tests", "benchmarks", "packaging")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format():
+    result = _ruff("format", "--check", "annotator", "tests", "benchmarks", "packaging")
+    assert result.returncode == 0, result.stdout + result.stderr
