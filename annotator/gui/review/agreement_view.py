@@ -26,6 +26,8 @@ from annotator.core.agreement import AgreementReport, ModeResult, project_agreem
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 
+ARTICLES_SHOWN = 500
+
 
 def fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
@@ -45,7 +47,8 @@ class AgreementJob(QThread):
         try:
             with Project.open(self.project_path, readonly=True) as project:
                 report = project_agreement(project, self.annotators)
-                titles = {d: project.document(d).title for d, _ in report.document_disagreement()[:500]}
+                ranked = report.document_disagreement()[:ARTICLES_SHOWN]
+                titles = {d: project.document(d).title for d, _ in ranked}
         except AnnotatorError as exc:
             self.failed.emit(str(exc))
         except Exception:  # a bug: show it rather than lose it in a thread
@@ -246,7 +249,7 @@ class AgreementWindow(QMainWindow):
             ["layer", "first annotator's label", "second annotator's label", "times"],
             [[k, a, b, str(n)] for k, a, b, n in swaps],
         )
-        ranked = report.document_disagreement()
+        ranked = report.document_disagreement()[:ARTICLES_SHOWN]  # the most disputed: 10,000 rows help nobody
         _fill(
             self.articles,
             ["article", "disagreements", "title"],
