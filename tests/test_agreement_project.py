@@ -80,3 +80,22 @@ def test_project_agreement_equals_naive(docs):
             assert report.stance["Taliban"].units == alpha.units
             compared = [d for d in project.document_ids() if sum((d, a) in done for a in names) >= 2]
             assert report.documents == compared
+
+
+def test_label_holding_the_separator_is_read_right(tmp_path, monkeypatch):
+    """Labels are coded in SQL by their place in a joined string; a label holding the separator takes the other
+    route, packed or not."""
+    from annotator.core import agreement as agreement_module
+    from annotator.core.scheme import scheme_from_dict
+
+    scheme = scheme_from_dict({"name": "odd", "entities": [{"label": "X\x1fY"}, {"label": "Z"}]})
+    with Project.create(tmp_path / "odd.annotator", scheme=scheme) as project:
+        with project.db.atomic():
+            doc_store.insert_documents(project.db, [Document("d", TEXT)])
+        for who, spans in (("a", [(0, 3, "X\x1fY"), (5, 8, "Z")]), ("b", [(0, 3, "X\x1fY"), (5, 8, "X\x1fY")])):
+            project.replace_annotation(Annotation("d", who, Status.DONE, spans=[Span(s, e, lb) for s, e, lb in spans]))
+        for limit in (2**62, 0):
+            monkeypatch.setattr(agreement_module, "_PACK_LIMIT", limit)
+            pair = project_agreement(project).entities["exact"].pairs[0]
+            assert (pair.score.micro.tp, pair.score.micro.n_a, pair.score.micro.n_b) == (1, 2, 2)
+            assert {k: v.tp for k, v in pair.score.per_label.items()} == {"X\x1fY": 1, "Z": 0}

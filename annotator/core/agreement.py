@@ -257,16 +257,27 @@ def _load_spans(data: AgreementData, db, names: list[str]) -> tuple[list[str], d
     labels = [r[0] for r in db.execute("SELECT DISTINCT label FROM spans ORDER BY label")]
     if not labels or not names:
         return labels, {a: SpanArrays.empty() for a in data.annotators}
-    case = "CASE label " + " ".join(f"WHEN ? THEN {i}" for i in range(len(labels))) + " END"
     marks = ",".join("?" * len(names))
-    # one integer per span, (start * R + end) * L + label, halves SQLite's work; offsets are at most the length
+    # A label becomes a small number in SQL: its position in one joined string (instr is cheaper than a CASE
+    # over every label), unless a label holds the separator.
+    sep = "\x1f"
+    joined = sep + sep.join(labels) + sep
+    if any(sep in label for label in labels):
+        code, code_params, n_codes = _label_case(labels), list(labels), len(labels)
+        decode = np.arange(len(labels))
+    else:
+        code, code_params, n_codes = f"instr(?, '{sep}' || label || '{sep}')", [joined], len(joined) + 1
+        decode = np.zeros(n_codes, dtype=np.int64)
+        for i, label in enumerate(labels):
+            decode[joined.index(sep + label + sep) + 1] = i  # instr counts from 1
+    # one integer per span, (start * R + end) * C + code, halves SQLite's work; offsets are at most the length
     radix = (db.execute("SELECT max(length(text)) FROM documents").fetchone()[0] or 0) + 1
-    packed = radix * radix * len(labels) < _PACK_LIMIT
-    number = f"(start * {radix} + end) * {len(labels)} + {case}" if packed else f"start || ',' || end || ',' || {case}"
+    packed = radix * radix * n_codes < _PACK_LIMIT
+    number = f"(start * {radix} + end) * {n_codes} + {code}" if packed else f"start || ',' || end || ',' || {code}"
     rows = db.execute(
         f"SELECT annotator, document_id, count(*), group_concat({number}) "
         f"FROM spans WHERE annotator IN ({marks}) GROUP BY document_id, annotator",
-        [*labels, *names],
+        [*code_params, *names],
     ).fetchall()
     who_index = {x: i for i, x in enumerate(data.annotators)}
     kept = [r for r in rows if data.done_matrix[data.doc_order[r[1]], who_index[r[0]]]]
@@ -275,16 +286,21 @@ def _load_spans(data: AgreementData, db, names: list[str]) -> tuple[list[str], d
     who, doc, counts, texts = zip(*kept, strict=True)
     numbers = np.fromstring(",".join(texts), dtype=np.int64, sep=",")
     if packed:
-        rest, label = np.divmod(numbers, len(labels))
+        rest, code_values = np.divmod(numbers, n_codes)
         start, end = np.divmod(rest, radix)
-        numbers = np.stack([start, end, label], axis=1)
+        numbers = np.stack([start, end, decode[code_values]], axis=1)
     else:
         numbers = numbers.reshape(-1, 3)
+        numbers[:, 2] = decode[numbers[:, 2]]
     counts_a = np.array(counts, dtype=np.int64)
     who_i = np.repeat(np.fromiter(map(who_index.__getitem__, who), np.int64, len(kept)), counts_a)
     doc_i = np.repeat(np.fromiter(map(data.doc_order.__getitem__, doc), np.int64, len(kept)), counts_a)
     cols = SpanArrays(doc_i, numbers[:, 0].copy(), numbers[:, 1].copy(), numbers[:, 2].copy())
     return labels, {a: cols.select(who_i == k) for k, a in enumerate(data.annotators)}
+
+
+def _label_case(labels: list[str]) -> str:
+    return "CASE label " + " ".join(f"WHEN ? THEN {i}" for i in range(len(labels))) + " END"
 
 
 def _span_arrays(data: AgreementData, rows: list[tuple]) -> tuple[list[str], dict[str, SpanArrays]]:
