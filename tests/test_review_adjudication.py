@@ -89,3 +89,16 @@ def test_export_gold(reviewed, cli, tmp_path):
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [(x["id"], x["annotator"]) for x in lines] == [("d1", "gold")]
     assert lines[0]["spans"] == [{"start": 0, "end": 7, "label": "ORG"}, {"start": 26, "end": 31, "label": "GPE"}]
+
+
+def test_a_single_annotator_is_not_agreement(cli, tmp_path):
+    from tests.test_agreement_spans import ALICE, line
+
+    path = build(cli, tmp_path, [ALICE, line("bob", status="in_progress", spans=ALICE["spans"])], "single")
+    with Project.open(path) as project:
+        review = ArticleReview.load(project, "d1")
+        assert review.annotators == ["alice"]  # bob has not finished
+        assert not any(u.agreed for u in review.units)
+        assert review.accept_agreed() == 0
+        assert len(review.open_units()) == len(review.units) == 5
+        assert project_disagreements(project) == {}  # nobody else marked it done: not compared

@@ -36,8 +36,9 @@ class Unit:
 
     @property
     def agreed(self) -> bool:
+        """Two or more annotators, all with the same non-empty version (one annotator agrees with nobody)."""
         values = set(self.versions.values())
-        return len(values) == 1 and bool(next(iter(values)))
+        return len(self.versions) >= 2 and len(values) == 1 and bool(next(iter(values)))
 
     def candidates(self) -> set:
         return {item for items in self.versions.values() for item in items}
