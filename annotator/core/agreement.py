@@ -39,7 +39,6 @@ from annotator.core.scoring import (
 
 # (trigger start, trigger end, type, arguments as ((start, end, role), ...))
 EventKey = tuple[int, int, str, tuple[SpanKey, ...]]
-FLAG_VALUES = ("yes", "no")
 _PACK_LIMIT = 2**62  # spans are read packed into one int64 when (start, end, label) fit
 
 
@@ -182,9 +181,6 @@ class AgreementData:
         """Indices of the documents both annotators marked done, in project order."""
         ia, ib = self.annotators.index(a), self.annotators.index(b)
         return np.flatnonzero(self.done_matrix[:, ia] & self.done_matrix[:, ib])
-
-    def common(self, a: str, b: str) -> list[str]:
-        return [self.doc_ids[i] for i in self.common_index(a, b).tolist()]
 
     def compared_documents(self) -> list[str]:
         """Documents marked done by at least two of the chosen annotators, in project order."""
@@ -444,6 +440,7 @@ class AgreementReport:
     flags: dict[str, CategoricalResult]
     entity_confusion: Counter[tuple[str, str]]
     event_confusion: Counter[tuple[str, str]]
+    stance_units: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict, repr=False)  # for ranking
 
     def to_json(self, per_document: bool = False) -> dict:
         def modes(results: dict[str, ModeResult]) -> dict:
@@ -484,8 +481,6 @@ class AgreementReport:
                 values = [ratings[a] for a in self.annotators if a in ratings]
                 out[d] += sum(1 for x, y in combinations(values, 2) if x != y)
         return out
-
-    stance_units: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict, repr=False)
 
 
 def _confusion_json(confusion: Counter[tuple[str, str]]) -> list[dict]:

@@ -223,13 +223,6 @@ class PreparedSpans:
             self._bounds = bounds if len(bounds) == self.n else Counter(map(_BOUNDS, self.spans))
         return self._bounds
 
-    def leftovers(self, other: PreparedSpans) -> list[SpanKey]:
-        """Spans of this side without an exact match on the other side."""
-        if self.unique and other.unique:
-            return sorted(self.counts - other.counts)  # type: ignore[operator]
-        mine, theirs = Counter(self.spans), Counter(other.spans)
-        return sorted((mine - theirs).elements())
-
 
 def prepare(spans: Sequence[SpanKey] | PreparedSpans) -> PreparedSpans:
     return spans if type(spans) is PreparedSpans else PreparedSpans(spans)
@@ -334,15 +327,6 @@ class SpanArrays:
     def empty(cls) -> SpanArrays:
         z = np.zeros(0, dtype=np.int64)
         return cls(z, z, z, z)
-
-    def keys(self, labels: Sequence[str]) -> list[tuple[int, SpanKey]]:
-        """(document index, span key) of every span, for the plain scorer."""
-        return [
-            (d, (s, e, labels[lb]))
-            for d, s, e, lb in zip(
-                self.doc.tolist(), self.start.tolist(), self.end.tolist(), self.label.tolist(), strict=True
-            )
-        ]
 
 
 @dataclass
