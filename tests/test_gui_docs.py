@@ -8,7 +8,7 @@ from pathlib import Path
 from annotator.gui.keys import SHORTCUTS
 
 ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "docs" / "readme" / "gui.md"
+README = ROOT / "README.md"
 
 
 def test_every_shortcut_is_documented():

@@ -25,6 +25,7 @@ from annotator.gui.event_panel import EventTree
 from annotator.gui.file_actions import FileActions
 from annotator.gui.keys import ArticleKeys
 from annotator.gui.lock import ProjectLock
+from annotator.gui.review import add_merge_action, add_review_menu
 from annotator.gui.scheme_actions import SchemeActions
 from annotator.gui.session import Session
 from annotator.gui.span_panel import SpanPanel
@@ -341,6 +342,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         file.addSeparator()
         self._action(file, "&Import files…", self.choose_import, "Ctrl+I", "actionImport")
         self._action(file, "&Export…", self.choose_export, "Ctrl+E", "actionExport")
+        add_merge_action(file, lambda: self.project and self.project.path, lambda _report: self._import_done("merged"))
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.Quit, "actionQuit")
         self.edit_menu = bar.addMenu("&Edit")
@@ -369,6 +371,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         sugg = bar.addMenu("&Suggestions")
         self._action(sugg, "Compute suggestions now", self.start_suggestions, None, "actionSuggest")
         self._action(sugg, "Cancel suggestions", self.cancel_suggestions, None, "actionCancelSuggest")
+        add_review_menu(bar, lambda: self.project and self.project.path, lambda: self.session.doc_id)
         help_ = bar.addMenu("&Help")
         self._action(help_, "Keyboard shortcuts", self.show_shortcuts, QKeySequence.HelpContents, "actionShortcuts")
         self.guidelines = GuidelinesDock(Scheme(name=""), self)

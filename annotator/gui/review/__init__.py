@@ -17,14 +17,8 @@ _windows: list = []  # windows opened here stay alive until closed
 
 
 def _ensure_app():
-    try:
-        from annotator.gui.app import ensure_app
-    except ImportError:  # the main window's package has not landed on this branch yet
-        import sys
+    from annotator.gui.app import ensure_app
 
-        from PySide6.QtWidgets import QApplication
-
-        return QApplication.instance() or QApplication(sys.argv[:1])
     return ensure_app()
 
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.project import Project
+from annotator.gui.positions import PositionMap
 from annotator.gui.review.adjudication import (
     ArticleReview,
     Unit,
@@ -38,7 +39,6 @@ from annotator.gui.review.adjudication import (
     gold_items,
     project_disagreements,
 )
-from annotator.gui.review.positions import PositionMap
 
 OPEN, AGREED, DECIDED = "open", "agreed", "decided"
 STATE_COLORS = {OPEN: "#ffd6d6", AGREED: "#e6e6e6", DECIDED: "#d4f2d4"}
