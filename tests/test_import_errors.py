@@ -73,6 +73,7 @@ def test_bad_input_message_and_project_unchanged(case, cli, seeded, tmp_path):
     make(folder)
     target = folder / where.split(":")[0]
     before = file_snapshot(seeded)
+    before_bytes = seeded.read_bytes()
     result = cli("import", seeded, target)
     assert result.code != 0
     lines = [line for line in result.err.splitlines() if line.strip()]
@@ -81,6 +82,7 @@ def test_bad_input_message_and_project_unchanged(case, cli, seeded, tmp_path):
     assert problem in lines[0], lines[0]
     assert "Traceback" not in result.err
     assert file_snapshot(seeded) == before
+    assert seeded.read_bytes() == before_bytes  # not even a header byte changed
 
 
 def test_error_late_in_a_folder_rolls_back_earlier_files(cli, seeded, tmp_path):
