@@ -19,6 +19,7 @@ def test_demo_project_created_once_in_data_dir(cli, tmp_path):
     assert result.code == 0, result
     with Project.open(tmp_path / "demo.annotator") as p:
         assert p.document_count() == 5
+        assert p.stats()["suggestions"]["entities"] > 0  # without the window, demo computes them itself
     # a second run reuses the project and keeps the user's work
     with Project.open(tmp_path / "demo.annotator") as p:
         p.add_span(p.document_ids()[0], "alice", 1, 5, "DATE")

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "annotator.cli.export_cmd",
     "annotator.cli.gui_cmds",
     "annotator.cli.suggest_cmd",
+    "annotator.cli.agreement_cmds",
 )
 
 

@@ -51,8 +51,8 @@ def demo_project(path: Path | None = None) -> Path:
 def cmd_demo(args) -> int:
     path = demo_project(Path(args.path) if args.path else None)
     print(f"demo project: {path}")
-    _suggest_if_available(path)
     if args.no_gui or not _gui_available():
+        _suggest(path)  # the window computes them in the background itself; here the stats should show them
         with Project.open(path, readonly=True) as project:
             print(json.dumps(project.stats(), ensure_ascii=False, indent=2))
         return 0
@@ -86,10 +86,8 @@ def _run_gui(project: str | None, annotator: str | None, smoke_test: bool) -> in
     return run(project, annotator=annotator, smoke_test=smoke_test)
 
 
-def _suggest_if_available(path: Path) -> None:
-    try:
-        from annotator.nlp.runner import suggest_project
-    except ImportError:
-        return
+def _suggest(path: Path) -> None:
+    from annotator.nlp.runner import suggest_project
+
     with Project.open(path) as project:
         suggest_project(project, progress=None)

@@ -5,6 +5,7 @@ Offsets are Python `str` indices (code points) into the exact stored text, end-e
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -23,6 +24,7 @@ class Status(StrEnum):
         return cls(norm)
 
 
+_FIRST_LINE = re.compile(r"[^\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]*")
 GOLD = "gold"  # the annotator name of the adjudicated layer
 
 
@@ -37,10 +39,10 @@ class Document:
         title = self.meta.get("title") if isinstance(self.meta, dict) else None
         if isinstance(title, str) and title.strip():
             return title.strip()
-        for line in self.text.splitlines():
-            if line.strip():
-                return line.strip()[:120]
-        return self.id
+        # not splitlines() on the whole text: a title is computed for every imported article
+        head = self.text[:1000].lstrip()
+        line = _FIRST_LINE.match(head).group().strip()  # type: ignore[union-attr]
+        return line[:120] if line else self.id
 
 
 @dataclass(frozen=True, order=True)

@@ -32,7 +32,6 @@ def m001_initial(db: Database) -> None:
             text_hash TEXT NOT NULL,
             added_at TEXT NOT NULL
         );
-        CREATE INDEX documents_text_hash ON documents(text_hash);
 
         CREATE TABLE annotators (
             name TEXT PRIMARY KEY,

@@ -1,0 +1,253 @@
+"""What the window knows about the open article: its text, position map, confirmed spans and open suggestions.
+
+Plain Python (no widgets) so it is cheap to rebuild after every action and easy to test. Items are identified by
+`(kind, start, end, label)` keys rather than database ids, because undoing a deletion re-creates a span under a new id.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from annotator.core.model import Document, Event, SuggestedEvent
+from annotator.core.project import Project
+from annotator.gui.positions import PositionMap
+
+SPAN, SUGGESTION = "span", "suggestion"
+EVENT, EVENT_SUGGESTION = "event", "event_suggestion"  # items for event triggers
+_SPAN_KINDS = frozenset({SPAN, SUGGESTION})
+ItemKey = tuple[str, int, int, str]
+
+
+@dataclass(frozen=True)
+class Item:
+    """A confirmed span or an open suggestion, with its Qt positions precomputed for painting."""
+
+    kind: str
+    start: int
+    end: int
+    label: str
+    qt_start: int
+    qt_end: int
+    id: int | None = None
+    source: str = ""
+
+    @property
+    def key(self) -> ItemKey:
+        return (self.kind, self.start, self.end, self.label)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.kind in (SPAN, EVENT)
+
+    @property
+    def is_event(self) -> bool:
+        return self.kind in (EVENT, EVENT_SUGGESTION)
+
+
+@dataclass
+class ArticleState:
+    document: Document
+    positions: PositionMap
+    items: list[Item] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    suggested_events: list[SuggestedEvent] = field(default_factory=list)
+    stance: dict[str, str] = field(default_factory=dict)
+    stance_evidence: dict = field(default_factory=dict)
+    note: str = ""
+    flags: list[str] = field(default_factory=list)
+    status: str = "not_started"
+
+    @classmethod
+    def load(cls, project: Project, doc_id: str, annotator: str, document: Document | None = None) -> ArticleState:
+        doc = document or project.document(doc_id)
+        state = cls(doc, PositionMap(doc.text))
+        state.reload(project, annotator)
+        return state
+
+    def reload(self, project: Project, annotator: str) -> None:
+        """Re-read this annotator's layer and the open suggestions (a few ms even with 1,000 spans)."""
+        from annotator.store import annotations as ann_store
+        from annotator.store import suggestions as sugg_store
+
+        doc_id = self.document.id
+        self.events = ann_store.events_of(project.db, doc_id, annotator)
+        taken = {(e.trigger_start, e.trigger_end) for e in self.events}
+        rejected = sugg_store.rejected(project.db, doc_id, annotator)
+        model = project.suggestion_model() or ""
+        self.suggested_events = (
+            [
+                e
+                for e in sugg_store.load_suggestions(project.db, doc_id, model).events
+                if (e.trigger_start, e.trigger_end) not in taken
+                and ("event", e.trigger_start, e.trigger_end, e.type) not in rejected
+            ]
+            if project.db.execute(
+                "SELECT 1 FROM suggested_events WHERE document_id = ? AND model = ? LIMIT 1", [doc_id, model]
+            ).fetchone()
+            else []
+        )
+        self.items = sorted(self._load_items(project, annotator, None) + self._event_items(), key=_order)
+        self.stance = ann_store.stance_of(project.db, doc_id, annotator)
+        self.stance_evidence = ann_store.evidence_of(project.db, doc_id, annotator)
+        row = project.db.execute(
+            "SELECT status, note, flags FROM doc_states WHERE document_id = ? AND annotator = ?", [doc_id, annotator]
+        ).fetchone()
+        self.status, self.note = (row[0], row[1]) if row else ("not_started", "")
+        self.flags = json.loads(row[2]) if row and row[2] else []
+
+    def _load_items(self, project: Project, annotator: str, window: tuple[int, int] | None) -> list[Item]:
+        """Confirmed spans and open suggestions (not accepted at the same offsets, not rejected), optionally only
+        those overlapping `window` — the same rule as Project.open_suggestions, in three plain queries."""
+        doc_id = self.document.id
+        model = project.suggestion_model() or ""
+        where, extra = ("", []) if window is None else (" AND start < ? AND end > ?", [window[1], window[0]])
+        db = project.db
+        spans = db.execute(
+            "SELECT start, end, label, id, source FROM spans WHERE document_id = ? AND annotator = ?" + where,
+            [doc_id, annotator, *extra],
+        ).fetchall()
+        rejected = {
+            (r[0], r[1], r[2])
+            for r in db.execute(
+                "SELECT start, end, label FROM rejected_suggestions WHERE document_id = ? AND annotator = ? "
+                "AND kind = 'span'" + where,
+                [doc_id, annotator, *extra],
+            )
+        }
+        suggested = db.execute(
+            "SELECT start, end, label, id, source FROM suggested_spans WHERE document_id = ? AND model = ?" + where,
+            [doc_id, model, *extra],
+        ).fetchall()
+        taken = {(r[0], r[1]) for r in spans}
+        labels = set(project.scheme.entity_labels)  # a model's labels the scheme does not have are not offered
+        pos = self.positions.to_qt
+        items = [Item(SPAN, r[0], r[1], r[2], pos(r[0]), pos(r[1]), r[3], r[4]) for r in spans]
+        items += [
+            Item(SUGGESTION, r[0], r[1], r[2], pos(r[0]), pos(r[1]), r[3], r[4])
+            for r in suggested
+            if (r[0], r[1]) not in taken and (r[0], r[1], r[2]) not in rejected and r[2] in labels
+        ]
+        return items
+
+    def _event_items(self) -> list[Item]:
+        pos = self.positions.to_qt
+        items = [
+            Item(
+                EVENT, e.trigger_start, e.trigger_end, e.type, pos(e.trigger_start), pos(e.trigger_end), e.id, e.source
+            )
+            for e in self.events
+        ]
+        items += [
+            Item(
+                EVENT_SUGGESTION,
+                e.trigger_start,
+                e.trigger_end,
+                e.type,
+                pos(e.trigger_start),
+                pos(e.trigger_end),
+                e.id,
+                "model",
+            )
+            for e in self.suggested_events
+        ]
+        return items
+
+    def event_of(self, item: Item | None) -> Event | SuggestedEvent | None:
+        """The (suggested) event whose trigger an item is."""
+        if item is None or not item.is_event:
+            return None
+        pool = self.events if item.kind == EVENT else self.suggested_events
+        return next(
+            (e for e in pool if (e.trigger_start, e.trigger_end, e.type) == (item.start, item.end, item.label)), None
+        )
+
+    def refresh(self, project: Project, annotator: str, dirty: list[tuple[int, int]]) -> None:
+        """Re-read only the items overlapping the changed ranges (about 1 ms instead of a whole reload)."""
+        if not dirty:
+            return self.reload(project, annotator)
+        kept = [i for i in self.items if i.kind in _SPAN_KINDS]
+        for lo, hi in dirty:  # drop what the change may have touched; it is read again below
+            kept = [i for i in kept if i.end <= lo or i.start >= hi]
+        fresh: dict[ItemKey, Item] = {}
+        for window in dirty:
+            for item in self._load_items(project, annotator, window):
+                fresh[item.key] = item
+        self.items = sorted(kept + list(fresh.values()) + self._event_items(), key=_order)
+        row = project.db.execute(
+            "SELECT status FROM doc_states WHERE document_id = ? AND annotator = ?", [self.document.id, annotator]
+        ).fetchone()
+        self.status = row[0] if row else "not_started"
+
+    # -- look-ups ---------------------------------------------------------------------------------------------
+    def item(self, key: ItemKey | None) -> Item | None:
+        if key is None:
+            return None
+        return next((i for i in self._near(key[1]) if i.key == key), None)
+
+    def _near(self, start: int) -> list[Item]:
+        lo = bisect_left(self.items, start, key=lambda i: i.start)
+        out = []
+        for i in self.items[lo:]:
+            if i.start != start:
+                break
+            out.append(i)
+        return out
+
+    def index_of(self, key: ItemKey | None) -> int:
+        """Index of the item, or of where it would sort (for 'the next one after a removed item')."""
+        if key is None:
+            return -1
+        order = (key[1], key[2], key[0], key[3])
+        return bisect_left(self.items, order, key=lambda i: (i.start, i.end, i.kind, i.label))
+
+    def find_span(self, start: int, end: int, label: str) -> Item | None:
+        return self.item((SPAN, start, end, label))
+
+    def suggestions(self) -> list[Item]:
+        return [i for i in self.items if i.kind == SUGGESTION]
+
+    def items_at(self, offset: int) -> list[Item]:
+        return [i for i in self.items if i.start <= offset < i.end]
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or unicodedata.category(ch)[0] == "M" or ch == "_"
+
+
+def snap_to_tokens(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim surrounding whitespace, then widen to whole words so a selection never cuts a token in two.
+
+    A plain scan, not spaCy: this runs on the UI thread on every label key.
+    """
+    start, end = max(0, min(start, end)), min(len(text), max(start, end))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return start, end
+    while start > 0 and _is_word(text[start - 1]) and _is_word(text[start]):
+        start -= 1
+    while end < len(text) and _is_word(text[end - 1]) and _is_word(text[end]):
+        end += 1
+    return start, end
+
+
+def _order(item: Item) -> tuple[int, int, str, str]:
+    return (item.start, item.end, item.kind, item.label)
+
+
+_WORD_AT = re.compile(r"\w+", re.UNICODE)
+
+
+def word_at(text: str, offset: int) -> tuple[int, int] | None:
+    """The word around a caret position (for a label key pressed without a selection)."""
+    lo = max(0, offset - 100)
+    for m in _WORD_AT.finditer(text, lo, min(len(text), offset + 100)):
+        if m.start() <= offset <= m.end():
+            return m.start(), m.end()
+    return None

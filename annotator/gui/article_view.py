@@ -1,0 +1,308 @@
+"""The article view: the stored text exactly as it is, spans painted on it, label keys acted on its selection.
+
+Text goes in with `setPlainText` only: an article is never interpreted as markup. Spans are character formats on
+the document (filled with the label's colour when confirmed, a dashed underline when suggested); a light overlay
+draws each visible span's label under it, outlines suggestions and frames the focused item. Key presses reach a
+handler object first (also the ones a read-only text edit would swallow, such as Tab and digits).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import Protocol
+
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPen,
+    QPixmap,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextOption,
+)
+from PySide6.QtWidgets import QTextEdit, QWidget
+
+from annotator.gui.article import Item
+
+LINE_HEIGHT = 175  # percent: leaves room under each line for the label tags
+
+
+class KeyHandler(Protocol):
+    def handles(self, event: QKeyEvent) -> bool: ...
+
+    def handle(self, event: QKeyEvent) -> None: ...
+
+
+class ArticleView(QTextEdit):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("articleView")
+        self.setReadOnly(True)
+        self.setAcceptRichText(False)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setCursorWidth(2)
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF(), 11.0))
+        self.setFont(font)
+        self._tag_font = QFont(font)
+        self._tag_font.setPointSizeF(font.pointSizeF() * 0.62)
+        self._tag_font.setBold(True)
+        self.handler: KeyHandler | None = None
+        self._tags: dict[tuple[str, int, bool], QPixmap] = {}
+        self._items: list[Item] = []
+        self._colors: dict[str, QColor] = {}
+        self._focus: Item | None = None
+        self._highlights: list[tuple[int, int, str, QColor]] = []  # extra tagged ranges (event arguments)
+        # The document is laid out lazily: positions used by the overlay are only right once layout has run, so
+        # repaint the overlay whenever the layout grows (the first paint may come before it).
+        self.document().documentLayout().documentSizeChanged.connect(lambda _size: self.viewport().update())
+
+    # -- content -------------------------------------------------------------------------------------------
+    def show_article(self, text: str, items: list[Item], colors: dict[str, str]) -> None:
+        self._colors = {label: QColor(c) for label, c in colors.items()}
+        self._formats: dict[tuple[str, str], QTextCharFormat] = {}
+        self._items = items
+        self._focus = None
+        self._highlights = []
+        doc = self.document()
+        self.setPlainText(text)
+        option = doc.defaultTextOption()
+        option.setTextDirection(Qt.LayoutDirectionAuto)  # right-to-left paragraphs are laid out right to left
+        option.setWrapMode(QTextOption.WrapAtWordBoundaryOrAnywhere)
+        doc.setDefaultTextOption(option)
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        block = QTextBlockFormat()
+        block.setLineHeight(LINE_HEIGHT, QTextBlockFormat.ProportionalHeight.value)
+        cursor.select(QTextCursor.Document)
+        cursor.mergeBlockFormat(block)
+        for item in items:
+            self._apply(cursor, item, item.qt_start, item.qt_end)
+        cursor.endEditBlock()
+        self.moveCursor(QTextCursor.Start)
+
+    def update_items(self, items: list[Item], dirty_qt: list[tuple[int, int]]) -> None:
+        """Repaint only the ranges an action touched: reset them, then re-apply every item overlapping them."""
+        self._items = items
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        plain = QTextCharFormat()
+        for lo, hi in _merge(dirty_qt):
+            cursor.setPosition(lo)
+            cursor.setPosition(hi, QTextCursor.KeepAnchor)
+            cursor.setCharFormat(plain)
+            for item in self._overlapping(lo, hi):
+                self._apply(cursor, item, max(lo, item.qt_start), min(hi, item.qt_end))
+        cursor.endEditBlock()
+        self.viewport().update()
+
+    def _overlapping(self, lo: int, hi: int) -> list[Item]:
+        return [it for it in self._items if it.qt_start < hi and it.qt_end > lo]
+
+    def _format(self, item: Item) -> QTextCharFormat:
+        key = (item.kind, item.label)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            color = self._colors.get(item.label, QColor("#808080"))
+            fmt = QTextCharFormat()
+            if item.is_event:
+                # triggers: bold (italic while only suggested), underlined in the event type's colour
+                fmt.setFontWeight(QFont.Bold if item.confirmed else QFont.Normal)
+                fmt.setFontItalic(not item.confirmed)
+                fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline if item.confirmed else QTextCharFormat.DotLine)
+                fmt.setUnderlineColor(color)
+            elif item.confirmed:
+                fill = QColor(color)
+                fill.setAlpha(95)
+                fmt.setBackground(QBrush(fill))
+            else:
+                fmt.setUnderlineStyle(QTextCharFormat.DashUnderline)
+                fmt.setUnderlineColor(color)
+            self._formats[key] = fmt
+        return fmt
+
+    def _apply(self, cursor: QTextCursor, item: Item, lo: int, hi: int) -> None:
+        if hi <= lo:
+            return
+        cursor.setPosition(lo)
+        cursor.setPosition(hi, QTextCursor.KeepAnchor)
+        cursor.mergeCharFormat(self._format(item))
+
+    def set_focus_item(self, item: Item | None, *, scroll: bool = True) -> None:
+        self._focus = item
+        if item is not None and scroll:
+            cursor = self.textCursor()
+            cursor.setPosition(item.qt_start)
+            self.setTextCursor(cursor)
+            rect = self.cursorRect()
+            port = self.viewport().rect()
+            if rect.top() < 0 or rect.bottom() > port.height():
+                # bring it to a third of the height, not just inside the edge: fewer full repaints when tabbing
+                bar = self.verticalScrollBar()
+                bar.setValue(bar.value() + rect.top() - port.height() // 3)
+        self.viewport().update()
+
+    def set_highlights(self, ranges: list[tuple[int, int, str, QColor]]) -> None:
+        """Extra tagged frames (e.g. the focused event's arguments with their role names), in Qt positions."""
+        self._highlights = ranges
+        self.viewport().update()
+
+    def focus_item(self) -> Item | None:
+        return self._focus
+
+    def selection_qt(self) -> tuple[int, int]:
+        cursor = self.textCursor()
+        return cursor.selectionStart(), cursor.selectionEnd()
+
+    def select_qt(self, start: int, end: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    # -- keys ------------------------------------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        # Before QWidget turns Tab into focus changes and the read-only text control ignores or eats keys.
+        kind = event.type()
+        if kind in (QEvent.ShortcutOverride, QEvent.KeyPress) and self.handler and self.handler.handles(event):
+            if kind == QEvent.KeyPress:
+                self.handler.handle(event)
+            event.accept()
+            return True
+        # The read-only text control would claim Ctrl+<key> shortcuts and then ignore them: leave them to the
+        # window's actions. Copy and select-all stay the view's.
+        if (
+            kind == QEvent.ShortcutOverride
+            and event.modifiers() & Qt.ControlModifier
+            and not (event.matches(QKeySequence.Copy) or event.matches(QKeySequence.SelectAll))
+        ):
+            event.ignore()
+            return False
+        return super().event(event)
+
+    # -- overlay ---------------------------------------------------------------------------------------------
+    def _rect(self, qt_pos: int) -> QRect:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(qt_pos)
+        return self.cursorRect(cursor)
+
+    def _line_rects(self, qt_start: int, qt_end: int) -> list[QRect]:
+        a, b = self._rect(qt_start), self._rect(qt_end)
+        if abs(a.top() - b.top()) < 2:
+            left, right = min(a.left(), b.left()), max(a.left(), b.left())
+            return [QRect(left, a.top(), max(right - left, 2), a.height())]
+        # Spans over a line break: frame the first line's part and the last line's part.
+        width = self.viewport().width()
+        return [
+            QRect(a.left(), a.top(), max(width - a.left() - 4, 2), a.height()),
+            QRect(4, b.top(), b.left() - 4, b.height()),
+        ]
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._items and not self._highlights:
+            return
+        port = self.viewport()
+        first = self.cursorForPosition(QPoint(0, 0)).position()
+        last = self.cursorForPosition(QPoint(port.width(), port.height())).position()
+        i = max(0, bisect_left(self._items, first, key=lambda it: it.qt_start) - 50)
+        painter = QPainter(port)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setFont(self._tag_font)
+        metrics = QFontMetrics(self._tag_font)
+        for item in self._items[i:]:
+            if item.qt_start > last:
+                break
+            if item.qt_end < first:
+                continue
+            color = self._colors.get(item.label, QColor("#808080"))
+            rects = self._line_rects(item.qt_start, item.qt_end)
+            if item.is_event:
+                pen = QPen(color, 2 if item.confirmed else 1, Qt.SolidLine if item.confirmed else Qt.DotLine)
+                painter.setPen(pen)
+                painter.setBrush(Qt.NoBrush)
+                for r in rects:
+                    painter.drawRect(r.adjusted(-2, -1, 2, 1))
+                self._draw_tag(painter, metrics, rects[0], "▸" + item.label, color, filled=item.confirmed)
+                continue
+            if not item.confirmed:
+                painter.setPen(QPen(color, 1, Qt.DashLine))
+                painter.setBrush(Qt.NoBrush)
+                painter.drawRoundedRect(rects[0].adjusted(-1, 0, 1, 0), 3, 3)
+            self._draw_tag(painter, metrics, rects[0], item.label, color, filled=item.confirmed)
+        for lo, hi, name, color in self._highlights:
+            rects = self._line_rects(lo, hi)
+            painter.setPen(QPen(color, 2))
+            painter.setBrush(Qt.NoBrush)
+            for r in rects:
+                painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
+            # the role name ends where the argument ends, clear of the argument's own label tag at its start
+            last, first = rects[-1], rects[0]
+            width = metrics.horizontalAdvance(name) + 6
+            own = next((it.label for it in self._items if it.qt_start == lo and not it.is_event), None)
+            x = last.right() - width
+            if own is not None and len(rects) == 1:
+                x = max(x, first.left() + metrics.horizontalAdvance(own) + 6 + 3)
+            self._draw_tag(painter, metrics, QRect(x, last.top(), 0, last.height()), name, color, filled=True)
+        if self._focus is not None:
+            focus = next((it for it in self._items if it.key == self._focus.key), self._focus)
+            painter.setPen(QPen(QColor("#111111"), 2))
+            painter.setBrush(Qt.NoBrush)
+            for r in self._line_rects(focus.qt_start, focus.qt_end):
+                painter.drawRoundedRect(r.adjusted(-3, -2, 3, 2), 4, 4)
+        painter.end()
+
+    def _draw_tag(
+        self, painter: QPainter, metrics: QFontMetrics, rect: QRect, text: str, color: QColor, filled: bool
+    ) -> None:
+        # The tag sits in the extra line spacing under the span's first line, so it never hides article text.
+        # Tags are drawn once into a pixmap and then copied: text rendering is the costly part of a repaint.
+        key = (text, color.rgb(), filled)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = _render_tag(metrics, self._tag_font, text, color, filled, self.devicePixelRatioF())
+        painter.drawPixmap(rect.left(), rect.bottom() + 2, tag)
+
+
+def _render_tag(metrics: QFontMetrics, font: QFont, text: str, color: QColor, filled: bool, ratio: float) -> QPixmap:
+    width, height = metrics.horizontalAdvance(text) + 6, metrics.height()
+    pixmap = QPixmap(int(width * ratio), int(height * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setFont(font)
+    box = QRect(0, 0, width, height)
+    if filled:
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(color)
+        painter.drawRoundedRect(box, 3, 3)
+        luma = 0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()
+        painter.setPen(QColor("#ffffff") if luma < 150 else QColor("#000000"))
+    else:
+        painter.setPen(QPen(color, 1))
+        painter.setBrush(QColor("#ffffff"))
+        painter.drawRoundedRect(box.adjusted(0, 0, -1, -1), 3, 3)
+        painter.setPen(color.darker(130))
+    painter.drawText(box, Qt.AlignCenter, text)
+    painter.end()
+    return pixmap
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out

@@ -1,0 +1,97 @@
+"""Small dialogs: who is annotating, the keyboard shortcuts, a project held by another window, the guidelines."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.scheme import Scheme
+from annotator.gui.keys import SHORTCUTS
+
+
+def ask_annotator(parent: QWidget | None, current: str | None = None, known: list[str] | None = None) -> str | None:
+    """Ask for the annotator's name (first launch, or Annotator > Switch annotator)."""
+    known = [n for n in (known or []) if n != "gold"]
+    text = "Your name as an annotator (your work is stored under it; colleagues' layers stay separate):"
+    if known:
+        name, ok = QInputDialog.getItem(
+            parent, "Annotator", text, known, known.index(current) if current in known else 0, True
+        )
+    else:
+        name, ok = QInputDialog.getText(parent, "Annotator", text, text=current or "")
+    name = name.strip() if ok else ""
+    return name or None
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, scheme: Scheme, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle("Keyboard shortcuts")
+        rows = list(SHORTCUTS)
+        rows += [(e.key, f"Label: {e.label}") for e in scheme.entities if e.key]
+        table = QTableWidget(len(rows), 2, self)
+        table.setObjectName("shortcutsTable")
+        table.setHorizontalHeaderLabels(["Keys", "Action"])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.NoEditTriggers)
+        for r, (keys, what) in enumerate(rows):
+            table.setItem(r, 0, QTableWidgetItem(keys))
+            table.setItem(r, 1, QTableWidgetItem(what))
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        table.setWordWrap(False)
+        table.verticalHeader().setDefaultSectionSize(24)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        intro = QLabel("Select text in the article and press a label key. Everything is saved at once.")
+        intro.setTextFormat(Qt.PlainText)
+        layout.addWidget(intro)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        self.table = table
+        self.resize(1000, 700)
+
+
+def locked_choice(parent: QWidget | None, project: str, holder: str) -> str:
+    """'readonly' or 'cancel' for a project another running window writes to."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Warning)
+    box.setWindowTitle("Project in use")
+    box.setTextFormat(Qt.PlainText)
+    box.setText(
+        f"{project} is open in {holder}.\n\nTwo windows writing to one project could lose work, so this window can "
+        "open it read-only (you can look, not change), or not at all. Close the other window to annotate here."
+    )
+    readonly = box.addButton("Open read-only", QMessageBox.AcceptRole)
+    box.addButton(QMessageBox.Cancel)
+    box.exec()
+    return "readonly" if box.clickedButton() is readonly else "cancel"
+
+
+class GuidelinesDock(QDockWidget):
+    def __init__(self, scheme: Scheme, parent: QWidget | None = None):
+        super().__init__("Guidelines", parent)
+        self.setObjectName("guidelinesDock")
+        self.browser = QTextBrowser()
+        self.browser.setOpenExternalLinks(False)
+        self.set_scheme(scheme)
+        self.setWidget(self.browser)
+
+    def set_scheme(self, scheme: Scheme) -> None:
+        # Guidelines are the project's own Markdown (not article text), so rendering it is intended.
+        self.browser.setMarkdown(scheme.guidelines or "*This scheme has no guidelines.*")

@@ -1,0 +1,126 @@
+"""The File menu of the main window: new/open/recent projects, import (also by drag-and-drop), export, all long
+work in background jobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.project import Project
+from annotator.gui import workers
+
+EXPORT_FILTERS = {
+    "JSON lines: every annotator's layer, lossless (*.jsonl)": "jsonl",
+    "spaCy DocBin: your layer, for training (*.spacy)": "spacy",
+    "CoNLL-2003: your layer (*.conll)": "conll",
+    "CoNLL-U: your layer (*.conllu)": "conllu",
+}
+
+
+class FileActions:
+    """Mixed into MainWindow (uses its project, documents, jobs and status bar)."""
+
+    def _open_other(self, path: str | Path) -> None:
+        try:
+            self.open_project(path)
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Cannot open project", str(exc))
+
+    def choose_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", "", "Annotator projects (*.annotator);;All files (*)"
+        )
+        if path:
+            self._open_other(path)
+
+    def new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New project", "", "Annotator projects (*.annotator)")
+        if not path:
+            return
+        if not path.endswith(".annotator"):
+            path += ".annotator"
+        try:
+            Project.create(path).close()
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Cannot create project", str(exc))
+            return
+        self._open_other(path)
+
+    def choose_import(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import articles", "", "Articles (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)"
+        )
+        if paths:
+            self.import_paths(paths)
+
+    def import_paths(self, paths: list[str]) -> workers.Job | None:
+        if self.project is None or self.project.readonly:
+            self.statusBar().showMessage("This project is open read-only: cannot import.", 6000)
+            return None
+        path = self.project.path
+        job = workers.Job(lambda progress: workers.import_files(path, paths, progress), self)
+        job.succeeded.connect(self._import_done)
+        job.failed.connect(lambda msg: QMessageBox.warning(self, "Import failed", msg))
+        self._run_job(job, "Importing…")
+        return job
+
+    def _import_done(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+        self.documents.apply_filters()
+        if self.session.state is None and self.documents.model.rowCount():
+            self.open_document(self.documents.model.doc_id(0))  # type: ignore[arg-type]
+        self.update_status()
+        if self.auto_suggest and self._needs_suggestions():
+            self.start_suggestions()
+
+    def choose_export(self) -> None:
+        out, chosen = QFileDialog.getSaveFileName(self, "Export annotations", "", ";;".join(EXPORT_FILTERS))
+        if out:
+            fmt = EXPORT_FILTERS.get(chosen, "jsonl")
+            suffix = "." + fmt
+            if not out.endswith(suffix):
+                out += suffix
+            self.export_to(out, fmt=fmt)
+
+    def export_to(self, out: str, annotator: str | None = None, fmt: str = "jsonl") -> workers.Job:
+        """Export in the background: JSONL of every layer (or `annotator`'s), or training data of your layer."""
+        assert self.project is not None
+        path = self.project.path
+        if fmt == "jsonl":
+            job = workers.Job(lambda progress: workers.export_jsonl(path, out, annotator, progress), self)
+        else:
+            who = annotator or self.annotator
+            job = workers.Job(lambda progress: workers.export_training(path, out, fmt, who, progress), self)
+        job.succeeded.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
+        job.failed.connect(lambda msg: QMessageBox.warning(self, "Export failed", msg))
+        self._run_job(job, "Exporting…")
+        return job
+
+    def _run_job(self, job: workers.Job, title: str) -> None:
+        dialog = QProgressDialog(title, None, 0, 0, self)
+        dialog.setWindowModality(Qt.WindowModal)
+        dialog.setMinimumDuration(400)
+        job.progress.connect(lambda done, total: (dialog.setMaximum(total), dialog.setValue(done)))
+        job.finished.connect(dialog.close)
+        job.finished.connect(lambda: self._job_finished(job))
+        self.jobs.append(job)
+        job.start()
+
+    def _job_finished(self, job: workers.Job) -> None:
+        if job in self.jobs:
+            self.jobs.remove(job)
+        if not self.jobs:
+            self.jobs_done.emit()
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)

@@ -1,0 +1,430 @@
+"""The main window: document list | article view | span panel, menus, status bar, drag-and-drop import."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSplitter,
+)
+
+from annotator import settings
+from annotator.core.errors import AnnotatorError
+from annotator.core.project import Project
+from annotator.core.scheme import Scheme
+from annotator.gui import doc_query, workers
+from annotator.gui.article_view import ArticleView
+from annotator.gui.dialogs import GuidelinesDock, ShortcutsDialog, ask_annotator, locked_choice
+from annotator.gui.document_list import DocumentList
+from annotator.gui.event_panel import EventTree
+from annotator.gui.file_actions import FileActions
+from annotator.gui.keys import ArticleKeys
+from annotator.gui.lock import ProjectLock
+from annotator.gui.review import add_merge_action, add_review_menu
+from annotator.gui.scheme_actions import SchemeActions
+from annotator.gui.session import Session
+from annotator.gui.span_panel import SpanPanel
+from annotator.gui.stance_panel import StancePanel
+from annotator.gui.suggest_process import SuggestProcess
+
+NO_AUTO_SUGGEST = "ANNOTATOR_NO_AUTO_SUGGEST"  # set to 1 to never start the suggestion process by itself
+
+
+class ProjectRefused(AnnotatorError):
+    """The user chose not to open a project another window holds."""
+
+
+class MainWindow(FileActions, SchemeActions, QMainWindow):
+    jobs_done = Signal()  # every background job (import, export) has finished
+
+    def __init__(
+        self,
+        project_path: str | Path,
+        annotator: str,
+        *,
+        on_locked: str = "ask",
+        auto_suggest: bool | None = None,
+        document_id: str | None = None,
+        readonly: bool = False,
+    ):
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.resize(1360, 860)
+        self.setAcceptDrops(True)
+        self.annotator = annotator
+        self.auto_suggest = (
+            (os.environ.get(NO_AUTO_SUGGEST, "") not in ("1", "true", "yes")) if auto_suggest is None else auto_suggest
+        )
+        self.on_locked = on_locked
+        self.force_readonly = readonly
+        self.project: Project | None = None
+        self.lock: ProjectLock | None = None
+        self.suggester: SuggestProcess | None = None
+        self.jobs: list[workers.Job] = []
+        self._suggest_done = (0, 0)
+        self._suggesting = False
+        self._shown_status: dict[str, str | None] = {}
+        self._panel_timer = QTimer(self, singleShot=True, interval=0)
+        self._panel_timer.timeout.connect(self._refresh_panel)
+        self._build_status_bar()
+        self._build_menus()
+        self.open_project(project_path, document_id=document_id)
+
+    # -- project life cycle ------------------------------------------------------------------------------------
+    def open_project(self, path: str | Path, document_id: str | None = None) -> None:
+        path = Path(path)
+        lock = ProjectLock(path)
+        readonly = self.force_readonly
+        holder = None if readonly else lock.acquire()
+        if holder is not None:
+            choice = self.on_locked if self.on_locked != "ask" else locked_choice(self, str(path), holder.describe())
+            if choice != "readonly":
+                raise ProjectRefused(f"{path}: open in {holder.describe()}; not opened")
+            readonly = True
+        try:
+            project = Project.open(path, readonly=readonly)
+        except Exception:
+            lock.release()
+            raise
+        self.close_project()
+        self.project, self.lock = project, lock
+        if not readonly:
+            project.add_annotator(self.annotator)
+            settings.add_recent_project(path)
+        self._build_central(project)
+        self._refresh_recent()
+        start = document_id or project.last_document(self.annotator)
+        if start is None or not project.has_document(start):
+            start = self.documents.model.doc_id(0)
+        if start is not None:
+            self.open_document(start)
+            self._panel_timer.stop()
+            self._refresh_panel()
+        else:
+            self.view.setPlainText("No articles yet: use File > Import, or drop files on this window.")
+        self.update_status()
+        if self.auto_suggest and not readonly and self._needs_suggestions():
+            self.start_suggestions()
+
+    def close_project(self) -> None:
+        self._panel_timer.stop()
+        if self.suggester is not None:
+            self.suggester.cancel()
+            self.suggester = None
+        for job in self.jobs:
+            job.wait()
+        self.jobs.clear()
+        if self.project is not None:
+            self.documents.shutdown()
+            self.project.close()
+            self.project = None
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def _build_central(self, project: Project) -> None:
+        self.view = ArticleView()
+        self.session = Session(project, self.annotator, self.view, self)
+        self.view.handler = ArticleKeys(self.session, self.navigate, self.mark_done_and_next, self.edit_note)
+        self.documents = DocumentList(project, self.annotator)
+        self.panel = SpanPanel()
+        self.events = EventTree()
+        self.stance = StancePanel()
+        side = QSplitter(Qt.Vertical)
+        side.addWidget(self.panel)
+        side.addWidget(self.events)
+        side.addWidget(self.stance)
+        side.setSizes([420, 200, 220])
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(self.documents)
+        splitter.addWidget(self.view)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([280, 720, 360])
+        self.setCentralWidget(splitter)
+        self.documents.document_chosen.connect(self.open_document)
+        self.session.layer_changed.connect(self._layer_changed)
+        self.session.focus_changed.connect(lambda item: self.panel.show_focus(item.key if item else None))
+        self.session.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.session.article_opened.connect(self._article_opened)
+        self.panel.item_chosen.connect(self._panel_chose)
+        self.session.prompt.connect(self._prompt)
+        self.session.active_changed.connect(self._refresh_side)
+        self.events.item_chosen.connect(self._panel_chose)
+        self.events.argument_removed.connect(self.session.remove_argument)
+        self.stance.stance_chosen.connect(lambda target, value: self.session.set_stance(target, value))
+        self.stance.target_chosen.connect(self.session.set_stance_target)
+        self.stance.note_committed.connect(self.session.set_note)
+        self.stance.flag_toggled.connect(self.session.toggle_flag)
+        self._bind_undo(self.session)
+        self.guidelines.set_scheme(project.scheme)
+        self.view.setFocus()
+
+    # -- articles ------------------------------------------------------------------------------------------
+    def open_document(self, doc_id: str) -> None:
+        self.session.open_document(doc_id)
+
+    def _article_opened(self, doc_id: str) -> None:
+        self.documents.select(doc_id)
+        # The article first; the panel (a model reset, ~10 ms with 1,000 spans) fills in on the next loop turn.
+        self._panel_timer.start()
+        ro = " [read-only]" if self.session.readonly else ""
+        self.setWindowTitle(f"{doc_id} — {self.project.path.name}{ro} — annotator")  # type: ignore[union-attr]
+        self.view.setFocus()
+
+    def _layer_changed(self, doc_id: str) -> None:
+        if self._panel_timer.isActive():  # the article was just opened: the pending refresh covers it
+            self._panel_timer.stop()
+        self._refresh_panel()
+        state = self.session.state
+        status = state.status if state is not None and state.document.id == doc_id else None
+        if status is None or status != self._shown_status.get(doc_id):
+            # the list row and the progress figures change only with the article's status
+            self._shown_status[doc_id] = status
+            self.documents.model.refresh_document(doc_id)
+            self.update_status()
+
+    def _refresh_panel(self) -> None:
+        state = self.session.state
+        if state is None:
+            return
+        colors = {e.label: e.color for e in self.session.project.scheme.entities}
+        colors |= {e.type: e.color for e in self.session.project.scheme.events}
+        self.panel.set_items(state.items, state.document.text, colors, self.session.focus_key)
+        self._refresh_side()
+
+    def _refresh_side(self) -> None:
+        """Events and stance panels: a few rows, re-filled after each change."""
+        session = self.session
+        scheme = session.project.scheme
+        self.events.set_events(session.state, scheme, session.active_event)
+        self.stance.set_state(session.state, scheme, session.stance_target)
+
+    def _prompt(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
+
+    def edit_note(self) -> None:
+        self.stance.note.setFocus()
+
+    def _panel_chose(self, key) -> None:
+        self.session.focus_item(key)
+
+    def navigate(self, step: int) -> None:
+        target = self.documents.neighbour(self.session.doc_id, step)
+        if target is None:
+            self.statusBar().showMessage("No more articles in the list.", 4000)
+            return
+        self.open_document(target)
+
+    def mark_done_and_next(self) -> None:
+        doc_id = self.session.doc_id
+        if doc_id is None or not self.session.mark_done():
+            return
+        nxt = doc_query.next_not_done(self.session.project.db, self.annotator, doc_id)
+        if nxt is None:
+            self.statusBar().showMessage("Every article is done. Well done!", 8000)
+        else:
+            self.open_document(nxt)
+
+    # -- status bar ------------------------------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_annotator = QLabel()
+        self.status_model = QLabel()
+        self.status_progress = QLabel()
+        self.status_suggest = QLabel()
+        for name, label in (
+            ("statusAnnotator", self.status_annotator),
+            ("statusModel", self.status_model),
+            ("statusProgress", self.status_progress),
+            ("statusSuggestions", self.status_suggest),
+        ):
+            label.setObjectName(name)
+            label.setTextFormat(Qt.PlainText)
+            bar.addPermanentWidget(label)
+
+    def update_status(self) -> None:
+        if self.project is None:
+            return
+        done, total = doc_query.progress(self.project.db, self.annotator)
+        self.status_annotator.setText(
+            f"annotator: {self.annotator}" + (" (read-only)" if self.project.readonly else "")
+        )
+        self.status_model.setText(f"model: {self.project.suggestion_model() or self.project.model or 'none yet'}")
+        self.status_progress.setText(f"done {done}/{total}")
+        if self._suggesting:
+            d, t = self._suggest_done
+            self.status_suggest.setText(f"suggesting {d}/{t}")
+        else:
+            model = self.project.suggestion_model()
+            n = doc_query.suggested_count(self.project.db, model) if model else 0
+            self.status_suggest.setText(f"suggestions {n}/{total}")
+
+    # -- suggestions -----------------------------------------------------------------------------------------
+    def _needs_suggestions(self) -> bool:
+        assert self.project is not None
+        model = self.project.suggestion_model()
+        if self.project.document_count() == 0:
+            return False
+        if model is None:
+            return True
+        return (
+            self.project.db.execute(
+                "SELECT 1 FROM documents d LEFT JOIN suggestion_cache c ON c.document_id = d.id AND c.model = ? "
+                "WHERE c.text_hash IS NULL OR c.text_hash != d.text_hash LIMIT 1",
+                [model],
+            ).fetchone()
+            is not None
+        )
+
+    def start_suggestions(self) -> None:
+        if self.project is None or self.project.readonly or (self.suggester and self.suggester.running()):
+            return
+        self.suggester = SuggestProcess(str(self.project.path), self)
+        self.suggester.started.connect(self._suggest_started)
+        self.suggester.document_done.connect(self._suggest_document)
+        self.suggester.finished.connect(self._suggest_finished)
+        self.suggester.notice.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self._suggesting = True
+        self.suggester.start()
+        self.status_suggest.setText("suggesting…")
+
+    def cancel_suggestions(self) -> None:
+        if self.suggester is not None:
+            self.suggester.cancel()
+
+    def _suggest_started(self, total: int, model: str) -> None:
+        self._suggest_done = (0, total)
+        self.status_suggest.setText(f"suggesting 0/{total}")
+
+    def _suggest_document(self, doc_id: str, done: int, total: int) -> None:
+        self._suggest_done = (done, total)
+        self.status_suggest.setText(f"suggesting {done}/{total}")
+        if doc_id == self.session.doc_id:
+            self.session.reload_suggestions()
+            self._refresh_panel()
+
+    def _suggest_finished(self, ok: bool, message: str) -> None:
+        self._suggesting = False
+        self.statusBar().showMessage(message, 8000)
+        if ok and self.session.state is not None:
+            self.session.reload_suggestions()
+            self._refresh_panel()
+        self.update_status()
+        if not ok:
+            self.status_suggest.setText(message if len(message) < 60 else message[:57] + "…")
+
+    # -- menus -----------------------------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None, name: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+        action.triggered.connect(slot)
+        if name:
+            action.setObjectName(name)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&New project…", self.new_project, QKeySequence.New, "actionNew")
+        self._action(file, "&Open project…", self.choose_project, QKeySequence.Open, "actionOpen")
+        self.recent_menu = file.addMenu("Recent projects")
+        file.addSeparator()
+        self._action(file, "&Import files…", self.choose_import, "Ctrl+I", "actionImport")
+        self._action(file, "&Export…", self.choose_export, "Ctrl+E", "actionExport")
+        add_merge_action(file, lambda: self.project and self.project.path, lambda _report: self._import_done("merged"))
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.Quit, "actionQuit")
+        self.edit_menu = bar.addMenu("&Edit")
+        go = bar.addMenu("&Go")
+        self._action(go, "Next article", lambda: self.navigate(1), "PgDown", "actionNext")
+        self._action(go, "Previous article", lambda: self.navigate(-1), "PgUp", "actionPrevious")
+        self._action(
+            go,
+            "Mark done and open next",
+            self.mark_done_and_next,
+            [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
+            "actionDone",
+        )
+        self._action(go, "Search articles", self._focus_search, QKeySequence.Find, "actionFind")
+        scheme = bar.addMenu("S&cheme")
+        self._action(scheme, "Add entity label…", self.add_entity, None, "actionAddLabel")
+        self._action(scheme, "Add event type…", self.add_event_type, None, "actionAddEventType")
+        self._action(scheme, "Add role to an event type…", self.add_role, None, "actionAddRole")
+        self._action(scheme, "Add stance target…", lambda: self._add_simple("stance target"), None, "actionAddTarget")
+        self._action(scheme, "Add stance value…", lambda: self._add_simple("stance value"), None, "actionAddValue")
+        scheme.addSeparator()
+        self._action(scheme, "Rename label…", lambda: self.rename_label(), None, "actionRenameLabel")
+        self._action(scheme, "Delete label…", lambda: self.delete_label(), None, "actionDeleteLabel")
+        who = bar.addMenu("&Annotator")
+        self._action(who, "Switch annotator…", self.switch_annotator, None, "actionSwitchAnnotator")
+        sugg = bar.addMenu("&Suggestions")
+        self._action(sugg, "Compute suggestions now", self.start_suggestions, None, "actionSuggest")
+        self._action(sugg, "Cancel suggestions", self.cancel_suggestions, None, "actionCancelSuggest")
+        add_review_menu(bar, lambda: self.project and self.project.path, lambda: self.session.doc_id)
+        help_ = bar.addMenu("&Help")
+        self._action(help_, "Keyboard shortcuts", self.show_shortcuts, QKeySequence.HelpContents, "actionShortcuts")
+        self.guidelines = GuidelinesDock(Scheme(name=""), self)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.guidelines)
+        self.guidelines.hide()
+        self._action(help_, "Guidelines", self.show_guidelines, None, "actionGuidelines")
+
+    def _bind_undo(self, session: Session) -> None:
+        self.edit_menu.clear()
+        undo = session.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts([QKeySequence.Undo])
+        redo = session.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        undo.setObjectName("actionUndo")
+        redo.setObjectName("actionRedo")
+        self.edit_menu.addAction(undo)
+        self.edit_menu.addAction(redo)
+        self.addAction(undo)
+        self.addAction(redo)
+
+    def _refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in settings.recent_projects():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self._open_other(p))
+
+    def _focus_search(self) -> None:
+        self.documents.search.setFocus()
+        self.documents.search.selectAll()
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self.session.project.scheme, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def show_guidelines(self) -> None:
+        self.guidelines.show()
+        self.guidelines.raise_()
+
+    def switch_annotator(self) -> None:
+        assert self.project is not None
+        name = ask_annotator(self, self.annotator, self.project.annotators())
+        if name and name != self.annotator:
+            self.set_annotator(name)
+
+    def set_annotator(self, name: str) -> None:
+        """Show and edit another annotator's layer (the undo stack belongs to the previous one)."""
+        settings.set_annotator_name(name)
+        self.annotator = name
+        path, doc = self.project.path, self.session.doc_id  # type: ignore[union-attr]
+        self.open_project(path, document_id=doc)
+
+    def closeEvent(self, event) -> None:
+        self.close_project()
+        super().closeEvent(event)

@@ -1,0 +1,94 @@
+"""The Scheme menu of the main window: asks for names and confirmations, then runs `scheme_edits`."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from annotator.core.errors import AnnotatorError
+from annotator.gui import scheme_edits
+
+
+class SchemeActions:
+    """Mixed into MainWindow (uses its project, session, documents, guidelines and status bar)."""
+
+    def confirm(self, text: str) -> bool:
+        answer = QMessageBox.question(self, "annotator", text, QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
+        return answer == QMessageBox.Yes
+
+    def _edit_scheme(self, edit) -> bool:
+        """Run one scheme edit; errors are explained, the window picks up the new labels, keys and colours."""
+        if self.project is None or self.project.readonly:
+            self.statusBar().showMessage("This project is open read-only: the scheme cannot change.", 6000)
+            return False
+        try:
+            edit()
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Scheme", str(exc))
+            return False
+        scheme = self.project.scheme
+        doc_id = self.session.doc_id
+        self.documents.set_labels(scheme.entity_labels)
+        self.guidelines.set_scheme(scheme)
+        if doc_id is not None:
+            self.session.open_document(doc_id)
+            self._refresh_panel()
+        return True
+
+    def _ask(self, title: str, label: str, items: list[str] | None = None) -> str | None:
+        if items is not None:
+            value, ok = QInputDialog.getItem(self, title, label, items, 0, False)
+        else:
+            value, ok = QInputDialog.getText(self, title, label)
+        return value.strip() if ok and value and value.strip() else None
+
+    def add_entity(self) -> None:
+        name = self._ask("Add entity label", "Label (e.g. WEAPON):")
+        if name:
+            self._edit_scheme(lambda: scheme_edits.add_entity(self.project, name))
+
+    def add_event_type(self) -> None:
+        name = self._ask("Add event type", "Event type (e.g. ARREST):")
+        roles = self._ask("Add event type", "Roles, separated by commas (e.g. Agent, Person, Place):") if name else None
+        if name:
+            self._edit_scheme(lambda: scheme_edits.add_event_type(self.project, name, (roles or "").split(",")))
+
+    def add_role(self) -> None:
+        assert self.project is not None
+        type_ = self._ask("Add role", "Event type:", self.project.scheme.event_types)
+        role = self._ask("Add role", f"New role of {type_}:") if type_ else None
+        if type_ and role:
+            self._edit_scheme(lambda: scheme_edits.add_role(self.project, type_, role))
+
+    def _add_simple(self, what: str) -> None:
+        name = self._ask(f"Add {what}", f"New {what}:")
+        func = scheme_edits.add_stance_target if what == "stance target" else scheme_edits.add_stance_value
+        if name:
+            self._edit_scheme(lambda: func(self.project, name))
+
+    def rename_label(self, label: str | None = None) -> None:
+        assert self.project is not None
+        label = label or self._ask("Rename label", "Label:", self.project.scheme.entity_labels)
+        if not label:
+            return
+        new, ok = QInputDialog.getText(self, "Rename label", f"New name for {label} (spans and suggestions follow):")
+        if ok and new.strip():
+            self._edit_scheme(lambda: scheme_edits.rename_label(self.project, label, new.strip()))
+
+    def delete_label(self, label: str | None = None) -> None:
+        assert self.project is not None
+        label = label or self._ask("Delete label", "Label:", self.project.scheme.entity_labels)
+        if not label:
+            return
+        usage = scheme_edits.label_usage(self.project, label)
+        used = sum(usage.values())
+        if used:
+            who = ", ".join(f"{name}: {n}" for name, n in usage.items())
+            text = (
+                f"{label} is used by {used} span(s) ({who}). Deleting the label deletes those spans too "
+                f"(rename the label instead to keep them). Delete {label} and its spans?"
+            )
+        else:
+            text = f"Delete the label {label}? No span uses it."
+        if self.confirm(text):
+            self._edit_scheme(lambda: scheme_edits.delete_label(self.project, label, delete_spans=True))
+            self.session.undo_stack.clear()  # earlier steps may refer to the deleted label

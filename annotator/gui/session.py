@@ -1,0 +1,308 @@
+"""The annotation session: the open article of one annotator's layer, the focused item, and every action on it.
+
+Widgets stay thin: the article view and the span panel show what the session holds; keys and menus call its
+methods; every change goes through an undoable command (one Project mutation, one commit), after which the session
+re-reads the article's layer and repaints only what changed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QColor, QUndoStack
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Span, Status
+from annotator.core.project import Project
+from annotator.gui import commands, event_commands
+from annotator.gui.article import (
+    EVENT,
+    EVENT_SUGGESTION,
+    SPAN,
+    ArticleState,
+    Item,
+    ItemKey,
+    snap_to_tokens,
+    word_at,
+)
+from annotator.gui.article_view import ArticleView
+from annotator.gui.key_sequences import KeySequences
+
+
+class Session(KeySequences, QObject):
+    article_opened = Signal(str)  # document id
+    layer_changed = Signal(str)  # document id whose layer (spans, status...) changed
+    focus_changed = Signal(object)  # Item or None
+    active_changed = Signal()  # the active event changed (its arguments are framed in the view)
+    prompt = Signal(str)  # what the next key chooses in a key sequence (event type, role, stance), or ""
+    message = Signal(str)  # a short explanation for the status bar
+
+    def __init__(self, project: Project, annotator: str, view: ArticleView, parent: QObject | None = None):
+        super().__init__(parent)
+        self.project = project
+        self.annotator = annotator
+        self.view = view
+        self.undo_stack = QUndoStack(self)
+        self.state: ArticleState | None = None
+        self.focus_key: ItemKey | None = None
+        self.readonly = project.readonly
+        self.active_event: tuple[int, int, str] | None = None  # the event roles attach to
+        self.mode: str | None = None  # a key sequence in progress: event_type, role, stance_target, stance_value
+        self.pending: dict = {}
+        self.stance_target: str | None = None  # the stance panel's current target
+
+    @property
+    def doc_id(self) -> str | None:
+        return self.state.document.id if self.state else None
+
+    # -- opening ---------------------------------------------------------------------------------------------
+    def open_document(self, doc_id: str) -> None:
+        self.state = ArticleState.load(self.project, doc_id, self.annotator)
+        self.focus_key = None
+        self.active_event = None
+        self.cancel_mode()
+        scheme = self.project.scheme
+        colors = {e.label: e.color for e in scheme.entities} | {e.type: e.color for e in scheme.events}
+        self.view.show_article(self.state.document.text, self.state.items, colors)
+        if not self.readonly:
+            self.project.set_last_document(self.annotator, doc_id)
+        self.article_opened.emit(doc_id)
+        self.focus_changed.emit(None)
+
+    def reload_suggestions(self) -> None:
+        """New suggestions were committed for the open article (by the suggestion process): repaint them."""
+        if self.state is None:
+            return
+        before = {i.key for i in self.state.items}
+        self.state.reload(self.project, self.annotator)
+        after = {i.key for i in self.state.items}
+        changed = before ^ after
+        dirty = [(k[1], k[2]) for k in changed]
+        self._repaint(dirty)
+        self.layer_changed.emit(self.state.document.id)
+
+    # -- called by commands after each do/undo/redo ------------------------------------------------------------
+    def after_change(
+        self, doc_id: str, focus: ItemKey | None, dirty: list[tuple[int, int]], reload_all: bool = False
+    ) -> None:
+        if self.state is None or self.state.document.id != doc_id:
+            self.open_document(doc_id)  # undo across articles shows the article it changed
+            dirty = []
+        else:
+            if reload_all:
+                self.state.reload(self.project, self.annotator)
+            else:
+                self.state.refresh(self.project, self.annotator, dirty)
+            self._repaint(dirty)
+        if focus is not None:
+            self._set_focus(focus)
+        else:
+            self._show_event_arguments()
+        self.layer_changed.emit(doc_id)
+
+    def _repaint(self, dirty: list[tuple[int, int]]) -> None:
+        assert self.state is not None
+        to_qt = self.state.positions.to_qt
+        self.view.update_items(self.state.items, [(to_qt(a), to_qt(b)) for a, b in dirty])
+
+    # -- focus -----------------------------------------------------------------------------------------------
+    def focused(self) -> Item | None:
+        return self.state.item(self.focus_key) if self.state else None
+
+    def _set_focus(self, key: ItemKey | None, *, scroll: bool = True) -> None:
+        """Focus an item; a key that no longer exists (rejected, deleted) focuses the next one in the text."""
+        assert self.state is not None
+        item = self.state.item(key)
+        if item is None and key is not None and self.state.items:
+            i = self.state.index_of(key)
+            item = self.state.items[i] if i < len(self.state.items) else None
+        self.focus_key = item.key if item else None
+        if item is not None and item.kind == EVENT:
+            self.active_event = (item.start, item.end, item.label)
+        elif item is not None and item.kind == EVENT_SUGGESTION:
+            self.active_event = None
+        self.view.set_focus_item(item, scroll=scroll)
+        self._show_event_arguments()
+        self.focus_changed.emit(item)
+
+    def _show_event_arguments(self) -> None:
+        """Frame the arguments of the active (or focused suggested) event, each tagged with its role."""
+        assert self.state is not None
+        focused = self.focused()
+        event = None
+        if focused is not None and focused.kind == EVENT_SUGGESTION:
+            event = self.state.event_of(focused)
+        elif self.active_event is not None:
+            event = next(
+                (e for e in self.state.events if (e.trigger_start, e.trigger_end, e.type) == self.active_event), None
+            )
+            if event is None:
+                self.active_event = None
+        to_qt = self.state.positions.to_qt
+        color = QColor(self.project.scheme.color(event.type)) if event is not None else QColor()
+        ranges = [(to_qt(a.start), to_qt(a.end), a.role, color) for a in event.arguments] if event else []
+        self.view.set_highlights(ranges)
+        self.active_changed.emit()
+
+    def focus_item(self, key: ItemKey | None) -> None:
+        if self.state is not None:
+            self._set_focus(key)
+
+    def focus_step(self, step: int) -> None:
+        """Tab / Shift+Tab: the next or previous span or suggestion, from the focus or the caret."""
+        if self.state is None or not self.state.items:
+            return
+        items = self.state.items
+        current = self.focused()
+        if current is not None:
+            i = items.index(current) + step
+        else:
+            caret = self.state.positions.to_core(self.view.textCursor().position())
+            after = [k for k, it in enumerate(items) if it.start >= caret]
+            i = after[0] if after and step > 0 else (after[0] - 1 if after else len(items) - 1)
+        self._set_focus(items[i % len(items)].key)
+
+    # -- actions ---------------------------------------------------------------------------------------------
+    def _writable(self) -> bool:
+        if self.readonly:
+            self.message.emit("This project is open read-only: changes are not possible.")
+            return False
+        return self.state is not None
+
+    def _push(self, make) -> None:
+        try:
+            self.undo_stack.push(make())
+        except AnnotatorError as exc:
+            self.message.emit(str(exc))
+
+    def label_key(self, label: str) -> None:
+        """A label key: a new span from the selection (or the word at the caret), else relabel the focused item."""
+        if not self._writable():
+            return
+        assert self.state is not None
+        text = self.state.document.text
+        q_start, q_end = self.view.selection_qt()
+        to_core = self.state.positions.to_core
+        start, end = snap_to_tokens(text, to_core(q_start), to_core(q_end))
+        focused = self.focused()
+        if start == end and focused is not None:
+            if focused.is_event:
+                self.message.emit("An event trigger has a type, not a label: press E to change its type.")
+                return None
+            return self.relabel(focused, label)
+        if start == end:
+            word = word_at(text, to_core(q_start))
+            if word is None:
+                self.message.emit("Select some text (or Tab to a span) before pressing a label key.")
+                return
+            start, end = word
+        doc_id = self.state.document.id
+        existing = self.state.find_span(start, end, label)
+        if existing is not None:
+            self._set_focus(existing.key)
+            return
+        self._push(lambda: commands.AddSpan(self, doc_id, Span(start, end, label, source="manual")))
+
+    def relabel(self, item: Item, label: str) -> None:
+        assert self.state is not None
+        doc_id = self.state.document.id
+        if item.kind == SPAN:
+            if item.label != label:
+                span = Span(item.start, item.end, item.label, source=item.source)
+                self._push(lambda: commands.RelabelSpan(self, doc_id, span, label))
+                shown = " ".join(self.state.document.text[item.start : item.end].split())[:40]
+                self.message.emit(f"Relabelled “{shown}”: {item.label} → {label}   (Ctrl+Z to undo)")
+        else:  # a suggestion with another label: accept it as that label
+            span = Span(item.start, item.end, label, source=item.source or "model")
+            self._push(lambda: commands.AddSpan(self, doc_id, span, "Accept suggestion as"))
+
+    def accept_focused(self) -> None:
+        item = self.focused()
+        if not self._writable() or item is None or item.confirmed:
+            return
+        assert self.state is not None
+        doc_id = self.state.document.id
+        if item.kind == EVENT_SUGGESTION:
+            event = self.state.event_of(item)
+            self._push(
+                lambda: event_commands.AddEvent(
+                    self,
+                    doc_id,
+                    item.label,
+                    item.start,
+                    item.end,
+                    self._fitting(event),
+                    "model",
+                    "Accept suggested event",
+                )
+            )
+            return
+        span = Span(item.start, item.end, item.label, source=item.source or "model")
+        self._push(lambda: commands.AddSpan(self, doc_id, span, "Accept suggestion"))
+        self._focus_next_suggestion(item)
+
+    def _focus_next_suggestion(self, after: Item) -> None:
+        """Keep the keyboard flow going: after accepting or rejecting, focus the next open suggestion."""
+        assert self.state is not None
+        nxt = next((i for i in self.state.suggestions() if (i.start, i.end) > (after.start, after.end)), None)
+        if nxt is not None:
+            self._set_focus(nxt.key)
+
+    def reject_or_delete(self) -> None:
+        item = self.focused()
+        if not self._writable() or item is None:
+            return
+        assert self.state is not None
+        doc_id = self.state.document.id
+        span = Span(item.start, item.end, item.label, source=item.source)
+        if item.kind == EVENT:
+            event = self.state.event_of(item)
+            self._push(lambda: event_commands.DeleteEvent(self, doc_id, event))
+        elif item.kind == EVENT_SUGGESTION:
+            self._push(lambda: event_commands.RejectEvent(self, doc_id, item.start, item.end, item.label))
+        elif item.kind == SPAN:
+            self._push(lambda: commands.DeleteSpan(self, doc_id, span))
+        else:
+            self._push(lambda: commands.RejectSuggestion(self, doc_id, span))
+            self._focus_next_suggestion(item)
+
+    def accept_all(self) -> None:
+        if not self._writable():
+            return
+        assert self.state is not None
+        spans = [Span(i.start, i.end, i.label, source=i.source or "model") for i in self.state.suggestions()]
+        # Two suggestions on the same offsets would both be 'open'; accept the first label only.
+        seen: set[tuple[int, int]] = set()
+        spans = [s for s in spans if (s.start, s.end) not in seen and not seen.add((s.start, s.end))]
+        events = [e for e in self.state.suggested_events if self.project.scheme.event(e.type)]
+        if not spans and not events:
+            self.message.emit("No open suggestions in this article.")
+            return
+        doc_id = self.state.document.id
+        self.undo_stack.beginMacro(f"Accept {len(spans) + len(events)} suggestion(s)")
+        try:
+            if spans:
+                self._push(lambda: commands.AcceptAll(self, doc_id, spans))
+            for e in events:
+                self._push(
+                    lambda e=e: event_commands.AddEvent(
+                        self, doc_id, e.type, e.trigger_start, e.trigger_end, self._fitting(e), "model"
+                    )
+                )
+        finally:
+            self.undo_stack.endMacro()
+
+    def mark_done(self) -> bool:
+        if not self._writable():
+            return False
+        assert self.state is not None
+        doc_id = self.state.document.id
+        self._push(lambda: commands.SetStatus(self, doc_id, Status.DONE))
+        return True
+
+    def clear_selection_and_focus(self) -> None:
+        cursor = self.view.textCursor()
+        cursor.clearSelection()
+        self.view.setTextCursor(cursor)
+        if self.state is not None:
+            self.active_event = None
+            self._set_focus(None, scroll=False)

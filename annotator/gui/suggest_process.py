@@ -1,0 +1,108 @@
+"""Model suggestions computed in a separate process, so spaCy never stalls the window.
+
+Runs `annotator suggest PROJECT --progress json` in a QProcess and reads its JSON lines:
+start / document (after each document's suggestions are committed) / finished / error / notice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
+
+
+def suggest_command(project: str) -> list[str]:
+    if getattr(sys, "frozen", False):  # the PyInstaller bundle's executable is the CLI itself
+        return [sys.executable, "suggest", project, "--progress", "json"]
+    return [sys.executable, "-m", "annotator", "suggest", project, "--progress", "json"]
+
+
+class SuggestProcess(QObject):
+    started = Signal(int, str)  # total, model key
+    document_done = Signal(str, int, int)  # document id, done, total
+    finished = Signal(bool, str)  # success, message
+    notice = Signal(str)
+
+    def __init__(self, project: str, parent: QObject | None = None):
+        super().__init__(parent)
+        self.project = project
+        self.process = QProcess(self)
+        self.process.setProcessChannelMode(QProcess.SeparateChannels)
+        self.process.readyReadStandardOutput.connect(self._read)
+        self.process.finished.connect(self._finished)
+        self.process.errorOccurred.connect(self._error)
+        self._buffer = b""
+        self._reported = False
+        self._cancelled = False
+
+    def start(self) -> None:
+        program, *args = suggest_command(self.project)
+        self._reported = False
+        self._cancelled = False
+        if not getattr(sys, "frozen", False):
+            # the child must run the same annotator as this window (a source checkout may shadow an install)
+            env = QProcessEnvironment.systemEnvironment()
+            root = str(Path(__file__).resolve().parents[2])
+            paths = [root, *[p for p in env.value("PYTHONPATH", "").split(os.pathsep) if p]]
+            env.insert("PYTHONPATH", os.pathsep.join(paths))
+            self.process.setProcessEnvironment(env)
+        self.process.start(program, args)
+
+    def running(self) -> bool:
+        return self.process.state() != QProcess.NotRunning
+
+    def cancel(self) -> None:
+        if self.running():
+            self._cancelled = True
+            self.process.terminate()
+            if not self.process.waitForFinished(3000):
+                self.process.kill()
+                self.process.waitForFinished(3000)
+
+    def _read(self) -> None:
+        self._buffer += bytes(self.process.readAllStandardOutput())
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for raw in lines:
+            self.handle_line(raw.decode("utf-8", "replace"))
+
+    def handle_line(self, line: str) -> None:
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            return  # not ours (a library printing to stdout)
+        if not isinstance(msg, dict):
+            return
+        kind = msg.get("event")
+        if kind == "start":
+            self.started.emit(int(msg.get("total") or 0), str(msg.get("model") or ""))
+        elif kind == "document":
+            self.document_done.emit(str(msg.get("id")), int(msg.get("done") or 0), int(msg.get("total") or 0))
+        elif kind == "finished":
+            self._reported = True
+            self.finished.emit(True, "suggestions up to date")
+        elif kind == "error":
+            self._reported = True
+            self.finished.emit(False, str(msg.get("message") or "suggestions failed"))
+        elif kind == "notice":
+            self.notice.emit(str(msg.get("message") or ""))
+
+    def _finished(self, code: int, _status) -> None:
+        self._read()
+        if self._reported:
+            return
+        self._reported = True
+        if self._cancelled:
+            self.finished.emit(False, "suggestions cancelled")
+        elif code == 0:
+            self.finished.emit(True, "suggestions up to date")
+        else:
+            err = bytes(self.process.readAllStandardError()).decode("utf-8", "replace").strip().splitlines()
+            self.finished.emit(False, "suggestions unavailable: " + (err[-1] if err else f"exit code {code}"))
+
+    def _error(self, error) -> None:
+        if error == QProcess.FailedToStart and not self._reported:
+            self._reported = True
+            self.finished.emit(False, "suggestions unavailable: cannot start the suggestion process")

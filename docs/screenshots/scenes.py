@@ -1,0 +1,71 @@
+"""Set up the window for the README screenshots, then leave it open for `/work/shared/tools/screenshot`.
+
+usage: python docs/screenshots/scenes.py PROJECT SCENE   (SCENE: main, relabel, shortcuts, events)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+
+os.environ.setdefault("ANNOTATOR_NO_AUTO_SUGGEST", "1")
+
+from annotator.gui.app import ensure_app, open_window
+
+
+def prepare_events(path: str) -> None:
+    """An ATTACK event with two arguments and a stance with evidence on the first sample article."""
+    from annotator.core.model import Argument
+    from annotator.core.project import Project
+
+    with Project.open(path) as project:
+        doc_id = project.document_ids()[0]
+        text = project.document(doc_id).text
+
+        def at(needle: str) -> tuple[int, int]:
+            start = text.index(needle)
+            return start, start + len(needle)
+
+        project.add_span(doc_id, "alice", *at("Tuesday night"), "TIME")
+        args = (Argument("Target", *at("Bismillah Mohammadi")), Argument("Time", *at("Tuesday night")))
+        project.add_event(doc_id, "alice", "ATTACK", *at("bomb attack"), args)
+        project.set_stance(doc_id, "alice", "Taliban", "against")
+        project.add_stance_evidence(doc_id, "alice", "Taliban", *at("brought the war to the capital"))
+        project.set_stance(doc_id, "alice", "United States", "neutral")
+
+
+def main() -> int:
+    project, scene = sys.argv[1], sys.argv[2]
+    if scene == "events":
+        prepare_events(project)
+    app = ensure_app()
+    window = open_window(project, "alice", on_locked="readonly" if scene == "shortcuts" else "ask")
+    view = window.session.view
+
+    def act() -> None:
+        view.setFocus()
+        if scene == "main":
+            for _ in range(6):
+                QTest.keyClick(view, Qt.Key_Tab)  # focus the first open suggestion
+        elif scene == "relabel":
+            QTest.keyClick(view, Qt.Key_Tab)
+            QTest.keyClick(view, Qt.Key_Tab)
+            QTest.keyClick(view, Qt.Key_Tab)  # the confirmed NORP span "Afghan"
+            QTest.keyClick(view, Qt.Key_3)  # relabel it as ORG
+        elif scene == "shortcuts":
+            window.show_shortcuts()
+        elif scene == "events":
+            for _ in range(30):  # Tab to the event trigger: its arguments are framed with their roles
+                QTest.keyClick(view, Qt.Key_Tab)
+                if window.session.active_event is not None:
+                    break
+
+    QTimer.singleShot(600, act)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
