@@ -142,7 +142,7 @@ def test_wikipedia_cohen_kappa(cli, tmp_path):
     b = ["yes"] * 20 + ["no"] * 5 + ["yes"] * 10 + ["no"] * 15
     proj = make_project(cli, tmp_path, {"A": a, "B": b})
     stance = agreement_json(cli, proj)["stance"]["T"]
-    assert stance["cohen_kappa"] == [{"a": "A", "b": "B", "kappa": 0.4, "units": 50}]
+    assert stance["cohen_kappa"] == [{"a": "A", "b": "B", "kappa": 0.4}]
     assert stance["observed_agreement"] == 0.7
     # two raters, no missing values: Fleiss' kappa is Scott's pi, pooled marginals 55 yes / 45 no of 100
     p_e = Fraction(55, 100) ** 2 + Fraction(45, 100) ** 2
@@ -159,5 +159,5 @@ def test_annotators_option_restricts_the_raters(cli, tmp_path):
     assert out["annotators"] == ["A", "B"]
     assert [(c["a"], c["b"]) for c in stance["cohen_kappa"]] == [("A", "B")]
     # A and B both rate units 1-9: they differ on unit 6 only
-    assert stance["cohen_kappa"][0]["units"] == 9
+    assert stance["pair_units"][0]["units"] == 9
     assert stance["observed_agreement"] == float(Fraction(8, 9))

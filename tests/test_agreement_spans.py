@@ -115,11 +115,11 @@ def test_event_triggers_and_arguments(cli, tmp_path):
     trig = out["events"]["exact"]["pairs"][0]
     assert (trig["tp"], trig["n_a"], trig["n_b"], trig["f1"]) == (1, 1, 1, 1.0)
     assert trig["per_label"]["ATTACK"]["f1"] == 1.0
-    args_exact = out["events"]["arguments"]["exact"]["pairs"][0]
+    args_exact = out["event_arguments"]["exact"]["pairs"][0]
     assert (args_exact["tp"], args_exact["n_a"], args_exact["n_b"], args_exact["f1"]) == (1, 2, 2, 0.5)
     assert args_exact["per_label"]["Attacker"]["f1"] == 0.0
     assert args_exact["per_label"]["Place"]["f1"] == 1.0
-    assert out["events"]["arguments"]["overlap"]["pairs"][0]["f1"] == 1.0
+    assert out["event_arguments"]["overlap"]["pairs"][0]["f1"] == 1.0
 
 
 def test_stance_disagreement_is_undefined_kappa_when_one_unit(cli, tmp_path):
@@ -130,7 +130,7 @@ def test_stance_disagreement_is_undefined_kappa_when_one_unit(cli, tmp_path):
     assert taliban["observed_agreement"] == 0.0
     # two categories, each once: D_e > 0, alpha = 1 - (2 - 1) * 2 / (4 - 2) = 0
     assert taliban["krippendorff_alpha"] == 0.0
-    assert taliban["cohen_kappa"] == [{"a": "alice", "b": "bob", "kappa": 0.0, "units": 1}]
+    assert taliban["cohen_kappa"] == [{"a": "alice", "b": "bob", "kappa": 0.0}]
     untouched = out["stance"]["United States"]
     assert untouched == {
         "units": 0,
@@ -138,7 +138,8 @@ def test_stance_disagreement_is_undefined_kappa_when_one_unit(cli, tmp_path):
         "krippendorff_alpha": None,
         "fleiss_kappa": None,
         "fleiss_units": 0,
-        "cohen_kappa": [{"a": "alice", "b": "bob", "kappa": None, "units": 0}],
+        "cohen_kappa": [{"a": "alice", "b": "bob", "kappa": None}],
+        "pair_units": [{"a": "alice", "b": "bob", "units": 0}],
     }
 
 

@@ -124,19 +124,27 @@ def test_bad_file_rolls_back_everything(cli, tmp_path):
     assert file_snapshot(main) == snap  # alice's layers, merged first, were rolled back too
 
 
-def test_label_outside_the_scheme_rolls_back(cli, tmp_path):
+def test_label_an_annotator_added_to_their_copy_joins_the_scheme(cli, tmp_path):
     main, alice, _ = setup(tmp_path)
     odd = tmp_path / "odd.annotator"
     shutil.copy(alice, odd)
-    with Project.open(odd) as p:  # a copy whose scheme gained a label main does not know
-        p.set_scheme(p.scheme.with_entity("WEAPON"))
+    with Project.open(odd) as p:  # a copy whose scheme gained a label, a role and a stance value
+        scheme = p.scheme.with_entity("WEAPON")
+        data = scheme.to_dict()
+        data["events"][0]["roles"].append("Weapon")
+        data["stance"]["values"].append("mixed")
+        from annotator.core.scheme import scheme_from_dict
+
+        p.set_scheme(scheme_from_dict(data))
         p.add_span("d2", "dave", 0, 9, "WEAPON")
-    snap = file_snapshot(main)
     result = cli("merge", main, alice, odd)
-    assert result.code == 1
-    assert "odd.annotator: document 'd2', annotator 'dave'" in result.err
-    assert "WEAPON" in result.err
-    assert file_snapshot(main) == snap
+    assert result.code == 0, result
+    assert "added to the scheme: label WEAPON" in result.out
+    with Project.open(main) as project:
+        assert "WEAPON" in project.scheme.entity_labels
+        assert "Weapon" in project.scheme.events[0].roles
+        assert "mixed" in project.scheme.stance_values
+        assert [(s.start, s.end, s.label) for s in project.annotation("d2", "dave").spans] == [(0, 9, "WEAPON")]
 
 
 def test_merging_a_project_into_itself_is_refused(cli, tmp_path):

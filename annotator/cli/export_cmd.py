@@ -46,10 +46,14 @@ def cmd_export(args) -> int:
         except ImportError:
             raise AnnotatorError(f"export format {args.format!r} is not available in this version") from None
         return export_training(args)
+    if args.dev is not None:
+        raise AnnotatorError("--dev (a train/dev split with a training config) is for --format spacy only")
     with open_project(args.project, readonly=True) as project:
         if annotator and annotator not in project.annotators():
+            hint = " (adjudicate disagreements into a gold layer first)" if annotator == GOLD else ""
             raise NotFoundError(
-                f"{args.project}: no annotator {annotator!r} (annotators: {', '.join(project.annotators()) or 'none'})"
+                f"{args.project}: no annotator {annotator!r}{hint} "
+                f"(annotators: {', '.join(project.annotators()) or 'none'})"
             )
         rows = _jsonl_rows(project, annotator)
         if args.out == "-":

@@ -131,7 +131,9 @@ class CategoricalResult:
             "krippendorff_alpha": self.krippendorff_alpha,
             "fleiss_kappa": self.fleiss_kappa,
             "fleiss_units": self.fleiss_units,
-            "cohen_kappa": [{"a": a, "b": b, "kappa": k, "units": n} for a, b, k, n in self.cohen],
+            # the shape the issue spells out; how many articles each pair both rated is kept beside it
+            "cohen_kappa": [{"a": a, "b": b, "kappa": k} for a, b, k, _ in self.cohen],
+            "pair_units": [{"a": a, "b": b, "units": n} for a, b, _, n in self.cohen],
         }
 
 
@@ -446,13 +448,12 @@ class AgreementReport:
         def modes(results: dict[str, ModeResult]) -> dict:
             return {mode: r.to_dict(per_document) for mode, r in results.items()}
 
-        events = modes(self.events)
-        events["arguments"] = modes(self.arguments)
         return {
             "annotators": self.annotators,
             "documents": len(self.documents),
             "entities": modes(self.entities),
-            "events": events,
+            "events": modes(self.events),  # triggers: exactly the shape of "entities"
+            "event_arguments": modes(self.arguments),
             "stance": {t: r.to_dict() for t, r in self.stance.items()},
             "flags": {f: r.to_dict() for f, r in self.flags.items()},
             "label_confusion": {

@@ -36,6 +36,7 @@ class ImportReport:
     replaced: list[tuple[str, str]] = field(default_factory=list)  # (document id, annotator)
     annotators: set[str] = field(default_factory=set)
     skipped_files: list[str] = field(default_factory=list)
+    labels_added: list[str] = field(default_factory=list)  # corpus entity labels added to the scheme
 
     def summary(self) -> str:
         parts = [f"imported {self.documents_added} new document(s)"]
@@ -48,6 +49,8 @@ class ImportReport:
             parts.append(f"{len(self.replaced)} existing layer(s) replaced")
         if self.skipped_files:
             parts.append(f"{len(self.skipped_files)} file(s) of unknown type skipped")
+        if self.labels_added:
+            parts.append(f"entity label(s) added to the scheme: {', '.join(self.labels_added)}")
         return "; ".join(parts)
 
 
@@ -57,12 +60,23 @@ def import_records(
     """Import records; `annotator` names the layer for annotated records that carry no annotator."""
     if annotator is not None:
         _check_name(annotator)
-    db = project.db
     scheme = project.scheme
     report = ImportReport()
+    try:
+        _import(project, records, annotator, batch_size, report)
+    except BaseException:
+        project._scheme = scheme  # the transaction rolled back any labels added to the stored scheme
+        raise
+    return report
+
+
+def _import(
+    project: Project, records: Iterable[ImportRecord], annotator: str | None, batch_size: int, report: ImportReport
+) -> None:
+    db = project.db
+    layers: dict[tuple[str, str], Annotation] = {}
     pending: list[Document] = []
     pending_hashes: list[str] = []
-    layers: dict[tuple[str, str], Annotation] = {}
     with db.atomic():
         ids = dict(db.execute("SELECT id, text_hash FROM documents").fetchall())
         by_hash = {h: i for i, h in ids.items()}
@@ -98,9 +112,14 @@ def import_records(
             name = ann.annotator or annotator or rec.default_annotator
             if not name:
                 continue
+            if rec.default_annotator:
+                # a corpus (CoNLL, CoNLL-U, .spacy) brings its own entity labels (PER, MISC...): add them
+                for label in sorted({s.label for s in ann.spans} - set(project.scheme.entity_labels)):
+                    project.set_scheme(project.scheme.with_entity(label))
+                    report.labels_added.append(label)
             try:
                 _check_name(name)
-                check_annotation(ann, doc.text, scheme)
+                check_annotation(ann, doc.text, project.scheme)
             except AnnotatorError as exc:
                 raise InputFileError(rec.path, f"document {doc.id!r}: {exc}", rec.line) from None
             texts[doc_id] = doc.text
@@ -116,7 +135,6 @@ def import_records(
             ann_store.write_annotation(db, ann)
             report.annotations += 1
             report.annotators.add(name)
-    return report
 
 
 def default_status(ann: Annotation, given: str | None) -> Status:

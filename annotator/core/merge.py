@@ -8,7 +8,8 @@ same text. An article of another file that PROJECT lacks is reported, or added w
 - the work differs: the more recently updated layer is kept (a tie keeps PROJECT's) and the conflict is reported.
 Gold layers are layers like any other (annotator "gold"). Rejected suggestions are united (a rejection only hides a
 suggestion). Cached model suggestions are not copied: they are recomputed. Other files are opened read-only; any
-error (a damaged file, a label the project's scheme lacks) rolls back the whole merge.
+error (a damaged file, an invalid layer) rolls back the whole merge. Labels, event types, roles and stance
+targets/values that an annotator added to their copy's scheme are added to PROJECT's scheme (and reported).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from annotator.core.errors import AnnotatorError, ProjectError
 from annotator.core.model import Annotation, Document, Status
 from annotator.core.project import Project
+from annotator.core.scheme import scheme_from_dict
 from annotator.core.validation import check_annotation
 from annotator.store import annotations as ann_store
 from annotator.store import documents as doc_store
@@ -47,6 +49,7 @@ class MergeReport:
     id_clashes: list[tuple[str, str]] = field(default_factory=list)  # same id, different text, text not found
     matched_by_text: list[tuple[str, str, str]] = field(default_factory=list)  # (file, other id, project id)
     rejections_added: int = 0
+    scheme_added: list[str] = field(default_factory=list)  # labels etc. of other files' schemes PROJECT lacked
 
     @property
     def replaced(self) -> list[Conflict]:
@@ -64,6 +67,8 @@ class MergeReport:
             parts.append(f"{len(self.missing)} document(s) missing from the project (use --add-documents)")
         if self.id_clashes:
             parts.append(f"{len(self.id_clashes)} document(s) skipped: same id, different text")
+        if self.scheme_added:
+            parts.append(f"added to the scheme: {', '.join(self.scheme_added)}")
         if self.rejections_added:
             parts.append(f"{self.rejections_added} rejected suggestion(s) added")
         return "; ".join(parts)
@@ -100,6 +105,16 @@ def merge_projects(project: Project, others: list[str | Path], add_documents: bo
     """Bring every annotator's layers from `others` into `project`; all or nothing."""
     report = MergeReport()
     own = Path(project.path).resolve()
+    scheme = project.scheme
+    try:
+        _merge_all(project, others, add_documents, report, own)
+    except BaseException:
+        project._scheme = scheme  # the transaction rolled back what the other schemes added
+        raise
+    return report
+
+
+def _merge_all(project: Project, others: list[str | Path], add_documents: bool, report: MergeReport, own) -> None:
     db = project.db
     with db.atomic():
         for path in others:
@@ -110,11 +125,43 @@ def merge_projects(project: Project, others: list[str | Path], add_documents: bo
             except AnnotatorError as exc:
                 raise ProjectError(f"cannot merge {path}: {exc}") from None
             try:
+                _unite_schemes(project, other, report)
                 _merge_one(project, other, str(path), add_documents, report)
             finally:
                 other.close()
             report.files.append(str(path))
-    return report
+
+
+def _unite_schemes(project: Project, other: Project, report: MergeReport) -> None:
+    """Add what an annotator added to their copy's scheme (labels, event types, roles, stance targets/values)."""
+    mine, theirs = project.scheme, other.scheme
+    data = mine.to_dict()
+    added: list[str] = []
+    for e in theirs.entities:
+        if mine.entity(e.label) is None:
+            data["entities"].append({"label": e.label, "key": "", "color": e.color, "description": e.description})
+            added.append(f"label {e.label}")
+    for ev in theirs.events:
+        own_ev = next((x for x in data["events"] if x["type"] == ev.type), None)
+        if own_ev is None:
+            data["events"].append(
+                {"type": ev.type, "roles": list(ev.roles), "triggers": list(ev.triggers), "key": "", "color": ev.color}
+            )
+            added.append(f"event type {ev.type}")
+            continue
+        for role in ev.roles:
+            if role not in own_ev["roles"]:
+                own_ev["roles"].append(role)
+                added.append(f"role {ev.type}/{role}")
+    for key, what in (("targets", "stance target"), ("values", "stance value")):
+        have = data["stance"][key]
+        for x in getattr(theirs, f"stance_{key}"):
+            if x not in have:
+                have.append(x)
+                added.append(f"{what} {x}")
+    if added:
+        project.set_scheme(scheme_from_dict(data, source=str(project.path)))
+        report.scheme_added.extend(a for a in added if a not in report.scheme_added)
 
 
 def _merge_one(project: Project, other: Project, name: str, add_documents: bool, report: MergeReport) -> None:

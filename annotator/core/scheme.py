@@ -163,7 +163,11 @@ def _toml_str(value: str) -> str:
 def _str_list(value: object, what: str, source: str) -> tuple[str, ...]:
     if value is None:
         return ()
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+    if not isinstance(value, list):
+        raise SchemeError(f"{source}: {what} must be a list of non-empty strings")
+    # whole numbers are accepted as names (values = [1, 2, 3] for a rating scale) and stored as strings
+    value = [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+    if not all(isinstance(v, str) and v.strip() for v in value):
         raise SchemeError(f"{source}: {what} must be a list of non-empty strings")
     return tuple(v.strip() for v in value)
 

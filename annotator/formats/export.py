@@ -152,9 +152,14 @@ def export_project(
                 iter_layer(project, name, train_ids), out / "train.spacy", nlp, project.scheme, report, tick
             )
             # the config follows what the *training* set holds: spaCy takes component labels from it
-            docbin.write_docbin(
+            in_dev = docbin.write_docbin(
                 iter_layer(project, name, dev_ids), out / "dev.spacy", nlp, project.scheme, report, tick
             )
+            if in_dev - found:
+                what = ", ".join(sorted(in_dev - found))
+                report.warnings.append(
+                    f"only the dev set has data for {what}: left out of config.cfg (try another --seed or --dev)"
+                )
             config = docbin.training_config(nlp.lang, found)
             (out / "config.cfg").write_text(config, encoding="utf-8")
             report.outputs = [str(out / "train.spacy"), str(out / "dev.spacy"), str(out / "config.cfg")]

@@ -128,7 +128,13 @@ def annotation_from_json(obj: dict, doc_id: str, annotator: str) -> Annotation:
             args.append(Argument(_label(a, f"events[{i}].arguments[{j}]", "role"), start, end))
         events.append(Event(type_, ts, te, tuple(args), source=str(e.get("source") or "manual")))
     stance = obj.get("stance") or {}
-    if not isinstance(stance, dict) or not all(isinstance(v, str) for v in stance.values()):
+    if not isinstance(stance, dict):
+        raise _Bad("'stance' must map each target to a value string")
+    # null means "not rated" (a missing rating); whole numbers are rating-scale values, stored as strings
+    stance = {
+        t: str(v) if isinstance(v, int) and not isinstance(v, bool) else v for t, v in stance.items() if v is not None
+    }
+    if not all(isinstance(v, str) for v in stance.values()):
         raise _Bad("'stance' must map each target to a value string")
     evidence_raw = obj.get("stance_evidence") or {}
     if not isinstance(evidence_raw, dict):
