@@ -18,7 +18,21 @@ def ensure_app():
         app = QApplication(sys.argv[:1])
         app.setApplicationName("annotator")
         app.setOrganizationName("annotator")
+        app.setDesktopFileName("annotator")  # matches resources/annotator.desktop
+        _set_icon(app)
     return app
+
+
+def _set_icon(app) -> None:
+    from PySide6.QtGui import QIcon, QPixmap
+
+    from annotator.data import icon_png
+
+    data = icon_png()
+    if data:
+        pixmap = QPixmap()
+        pixmap.loadFromData(data)
+        app.setWindowIcon(QIcon(pixmap))
 
 
 def resolve_annotator(annotator: str | None, parent=None, *, ask: bool = True) -> str | None:
