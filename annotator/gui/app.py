@@ -21,14 +21,23 @@ def ensure_app():
     return app
 
 
-def resolve_annotator(annotator: str | None, parent=None, *, ask: bool = True) -> str | None:
-    """The given name, else the remembered one, else ask (first launch); remembered for next time."""
-    name = annotator or settings.annotator_name()
-    if name is None and ask:
-        from annotator.gui.dialogs import ask_annotator
+ANNOTATOR_ENV = "ANNOTATOR_NAME"  # the annotator's name for scripts, tests and shared accounts
 
-        name = ask_annotator(parent)
-    if name and settings.annotator_name() is None:
+
+def resolve_annotator(annotator: str | None, parent=None, *, ask: bool = True) -> str | None:
+    """The given name, else $ANNOTATOR_NAME, else the remembered one, else ask (first launch); a given or
+    answered name is remembered for next time."""
+    from_env = (os.environ.get(ANNOTATOR_ENV) or "").strip()
+    name = annotator or from_env or settings.annotator_name()
+    remember = bool(annotator)
+    if name is None and ask:
+        from annotator.gui import dialogs
+
+        if dialogs.can_ask():
+            name, remember = dialogs.ask_annotator(parent), True
+        else:  # nobody could answer a dialog (offscreen): the login name, not remembered as a choice
+            name = dialogs.login_name()
+    if name and remember and settings.annotator_name() is None:
         settings.set_annotator_name(name)
     return name
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import getpass
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,7 +26,11 @@ from annotator.gui.keys import SHORTCUTS
 
 
 def ask_annotator(parent: QWidget | None, current: str | None = None, known: list[str] | None = None) -> str | None:
-    """Ask for the annotator's name (first launch, or Annotator > Switch annotator)."""
+    """Ask for the annotator's name (first launch, or Annotator > Switch annotator).
+
+    Without a screen nobody could answer a modal dialog, which would wait forever: the current or login name."""
+    if not can_ask():
+        return current or login_name()
     known = [n for n in (known or []) if n != "gold"]
     text = "Your name as an annotator (your work is stored under it; colleagues' layers stay separate):"
     if known:
@@ -34,6 +41,18 @@ def ask_annotator(parent: QWidget | None, current: str | None = None, known: lis
         name, ok = QInputDialog.getText(parent, "Annotator", text, text=current or "")
     name = name.strip() if ok else ""
     return name or None
+
+
+def can_ask() -> bool:
+    """False without a screen (the offscreen or minimal platform: tests, packaging checks)."""
+    return QGuiApplication.platformName() not in ("offscreen", "minimal")
+
+
+def login_name() -> str:
+    try:
+        return getpass.getuser().strip() or "annotator"
+    except (OSError, KeyError):  # no login name (some containers)
+        return "annotator"
 
 
 class ShortcutsDialog(QDialog):
@@ -68,7 +87,10 @@ class ShortcutsDialog(QDialog):
 
 
 def locked_choice(parent: QWidget | None, project: str, holder: str) -> str:
-    """'readonly' or 'cancel' for a project another running window writes to."""
+    """'readonly' or 'cancel' for a project another running window writes to (read-only without a screen, where
+    nobody could answer)."""
+    if not can_ask():
+        return "readonly"
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Warning)
     box.setWindowTitle("Project in use")

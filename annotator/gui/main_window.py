@@ -425,6 +425,16 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         path, doc = self.project.path, self.session.doc_id  # type: ignore[union-attr]
         self.open_project(path, document_id=doc)
 
+    def keyPressEvent(self, event) -> None:
+        # Keys that reach the window itself (sent to it, or unhandled by a side panel) act on the article like keys
+        # typed in the article view.
+        handler = getattr(getattr(self, "view", None), "handler", None)
+        if handler is not None and handler.handles(event):
+            handler.handle(event)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def closeEvent(self, event) -> None:
         self.close_project()
         super().closeEvent(event)
