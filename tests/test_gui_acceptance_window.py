@@ -206,3 +206,65 @@ def test_rtl(tmp_path, qtbot):
     select(view, text, "طالبان")
     qtbot.keyClick(view, Qt.Key_3)
     assert spans(path, "r1") == {(*offsets(text, "طالبان"), "ORG")}
+
+
+def test_first_launch_question_answered_by_a_tester(emoji_project, qtbot, monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QInputDialog
+
+    from annotator import settings
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("bob")
+        dialog.accept()
+
+    QTimer.singleShot(50, answer)
+    window = open_window(emoji_project)
+    qtbot.addWidget(window)
+    assert window.annotator == "bob" and settings.annotator_name() == "bob"
+    window.close()
+    monkeypatch.setattr("annotator.settings.annotator_name", lambda: None)
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("carol", True)))
+    again = open_window(emoji_project)
+    qtbot.addWidget(again)
+    assert again.annotator == "carol"
+
+
+def test_unanswered_question_uses_the_login_name_without_remembering_it(emoji_project, qtbot, monkeypatch):
+    from annotator import settings
+
+    monkeypatch.setattr("annotator.gui.dialogs.UNANSWERED_MS", 10)
+    monkeypatch.setattr("annotator.gui.dialogs.login_name", lambda: "login")
+    window = open_window(emoji_project)
+    qtbot.addWidget(window)
+    assert window.annotator == "login" and settings.annotator_name() is None
+
+
+def test_project_held_by_another_process_opens_read_only_without_a_dialog(emoji_project, qtbot):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = (
+        "import sys\n"
+        "from annotator.gui.lock import ProjectLock\n"
+        f"ProjectLock({str(emoji_project)!r}).acquire()\n"
+        "print('held', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        window = open_window(emoji_project, annotator="alice", document_id="e1")
+        qtbot.addWidget(window)
+        assert "read-only" in window.windowTitle()
+        view = article_view(window)
+        select(view, EMOJI, "Herat")
+        qtbot.keyClick(view, Qt.Key_4)
+        assert spans(emoji_project) == set()
+        window.close()
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+        holder.stdout.close()

@@ -34,7 +34,6 @@ def test_annotator_asked_once_then_remembered(tmp_path, qtbot, monkeypatch):
     path = make_project(tmp_path)
     asked = []
     monkeypatch.setattr("annotator.gui.dialogs.ask_annotator", lambda *a, **k: asked.append(1) or "bob")
-    monkeypatch.setattr("annotator.gui.dialogs.can_ask", lambda: True)  # as if on a screen
     window = open_window(path)
     qtbot.addWidget(window)
     assert window.annotator == "bob" and settings.annotator_name() == "bob"

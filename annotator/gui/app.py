@@ -33,10 +33,10 @@ def resolve_annotator(annotator: str | None, parent=None, *, ask: bool = True) -
     if name is None and ask:
         from annotator.gui import dialogs
 
-        if dialogs.can_ask():
-            name, remember = dialogs.ask_annotator(parent), True
-        else:  # nobody could answer a dialog (offscreen): the login name, not remembered as a choice
-            name = dialogs.login_name()
+        dialogs.reset_answered_by_default()
+        name = dialogs.ask_annotator(parent)
+        # without a screen nobody may answer: the login name it then gives is no choice worth remembering
+        remember = not dialogs.answered_by_default()
     if name and remember and settings.annotator_name() is None:
         settings.set_annotator_name(name)
     return name
