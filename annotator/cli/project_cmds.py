@@ -99,14 +99,23 @@ def cmd_stats(args) -> int:
     print(f"scheme     {stats['scheme']} (language {stats['language']}, model {stats['model'] or 'auto'})")
     print(f"documents  {stats['documents']}")
     if stats["annotators"]:
-        print(f"\n{'annotator':<20} {'done':>6} {'in progress':>12} {'spans':>7} {'events':>7} {'stance':>7}")
+        print(
+            f"\n{'annotator':<20} {'done':>6} {'in progress':>12} {'spans':>7} {'events':>7} {'arguments':>10} "
+            f"{'stance':>7} {'evidence':>9} {'notes':>6} {'flagged':>8}"
+        )
         for name, s in stats["annotators"].items():
             print(
                 f"{name:<20} {s.get('done', 0):>6} {s.get('in_progress', 0):>12} {s.get('spans', 0):>7} "
-                f"{s.get('events', 0):>7} {s.get('stance', 0):>7}"
+                f"{s.get('events', 0):>7} {s.get('arguments', 0):>10} {s.get('stance', 0):>7} "
+                f"{s.get('evidence', 0):>9} {s.get('notes', 0):>6} {s.get('flagged', 0):>8}"
             )
     if stats["labels"]:
         print("\nlabels     " + ", ".join(f"{k} {v}" for k, v in stats["labels"].items()))
+    if stats["event_types"]:
+        print("events     " + ", ".join(f"{k} {v}" for k, v in stats["event_types"].items()))
+    for name, s in stats["annotators"].items():
+        for target, values in s.get("stance_values", {}).items():
+            print(f"stance     {name}: {target}: " + ", ".join(f"{v} {n}" for v, n in values.items()))
     sugg = stats["suggestions"]
     print(
         f"\nsuggestions {sugg['entities']} entities, {sugg['events']} events on {sugg['documents']} documents"

@@ -6,6 +6,7 @@ stack can invert it. Reads return plain dataclasses from `annotator.core.model`.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -395,6 +396,27 @@ class Project:
         for table, key in (("spans", "spans"), ("events", "events"), ("stance", "stance")):
             for name, n in db.execute(f"SELECT annotator, count(*) FROM {table} GROUP BY 1"):
                 per[name][key] = n
+        # event arguments, stance evidence, notes and flagged articles (issue 5: everything is counted)
+        for name in per:
+            per[name].update(arguments=0, evidence=0, notes=0, flagged=0, stance_values={}, flags={})
+        for sql, key in (
+            (
+                "SELECT e.annotator, count(*) FROM event_arguments a JOIN events e ON e.id = a.event_id GROUP BY 1",
+                "arguments",
+            ),
+            ("SELECT annotator, count(*) FROM stance_evidence GROUP BY 1", "evidence"),
+            ("SELECT annotator, count(*) FROM doc_states WHERE note != '' GROUP BY 1", "notes"),
+            ("SELECT annotator, count(*) FROM doc_states WHERE flags NOT IN ('[]', '') GROUP BY 1", "flagged"),
+        ):
+            for name, n in db.execute(sql):
+                per[name][key] = n
+        for name, target, value, n in db.execute(
+            "SELECT annotator, target, value, count(*) FROM stance GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        ):
+            per[name]["stance_values"].setdefault(target, {})[value] = n
+        for name, flags in db.execute("SELECT annotator, flags FROM doc_states WHERE flags NOT IN ('[]', '')"):
+            for flag in json.loads(flags):
+                per[name]["flags"][flag] = per[name]["flags"].get(flag, 0) + 1
         labels: Counter[str] = Counter()
         for name in per:
             per[name]["labels"] = {}

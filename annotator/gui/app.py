@@ -35,14 +35,23 @@ def _set_icon(app) -> None:
         app.setWindowIcon(QIcon(pixmap))
 
 
-def resolve_annotator(annotator: str | None, parent=None, *, ask: bool = True) -> str | None:
-    """The given name, else the remembered one, else ask (first launch); remembered for next time."""
-    name = annotator or settings.annotator_name()
-    if name is None and ask:
-        from annotator.gui.dialogs import ask_annotator
+ANNOTATOR_ENV = "ANNOTATOR_NAME"  # the annotator's name for scripts, tests and shared accounts
 
-        name = ask_annotator(parent)
-    if name and settings.annotator_name() is None:
+
+def resolve_annotator(annotator: str | None, parent=None, *, ask: bool = True) -> str | None:
+    """The given name, else $ANNOTATOR_NAME, else the remembered one, else ask (first launch); a given or
+    answered name is remembered for next time."""
+    from_env = (os.environ.get(ANNOTATOR_ENV) or "").strip()
+    name = annotator or from_env or settings.annotator_name()
+    remember = bool(annotator)
+    if name is None and ask:
+        from annotator.gui import dialogs
+
+        dialogs.reset_answered_by_default()
+        name = dialogs.ask_annotator(parent)
+        # without a screen nobody may answer: the login name it then gives is no choice worth remembering
+        remember = not dialogs.answered_by_default()
+    if name and remember and settings.annotator_name() is None:
         settings.set_annotator_name(name)
     return name
 

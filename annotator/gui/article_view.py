@@ -62,6 +62,7 @@ class ArticleView(QTextEdit):
         self._colors: dict[str, QColor] = {}
         self._focus: Item | None = None
         self._highlights: list[tuple[int, int, str, QColor]] = []  # extra tagged ranges (event arguments)
+        self._placed: dict[int, list[tuple[int, int]]] = {}  # during a paint: where tags went, per line
         # The document is laid out lazily: positions used by the overlay are only right once layout has run, so
         # repaint the overlay whenever the layout grows (the first paint may come before it).
         self.document().documentLayout().documentSizeChanged.connect(lambda _size: self.viewport().update())
@@ -219,6 +220,7 @@ class ArticleView(QTextEdit):
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setFont(self._tag_font)
         metrics = QFontMetrics(self._tag_font)
+        self._placed: dict[int, list[tuple[int, int]]] = {}  # tags drawn on each line: (left, right)
         for item in self._items[i:]:
             if item.qt_start > last:
                 break
@@ -270,7 +272,19 @@ class ArticleView(QTextEdit):
         tag = self._tags.get(key)
         if tag is None:
             tag = self._tags[key] = _render_tag(metrics, self._tag_font, text, color, filled, self.devicePixelRatioF())
-        painter.drawPixmap(rect.left(), rect.bottom() + 2, tag)
+        # A tag wider than its span would cover the next span's tag ("bomb attack", "said on Wednesday"): move it
+        # right, past the tags already drawn on that line, so every label stays readable.
+        width = round(tag.width() / tag.devicePixelRatio())
+        placed = self._placed.setdefault(rect.bottom(), [])
+        x = rect.left()
+        moved = True
+        while moved:
+            moved = False
+            for left, right in placed:
+                if x < right + 2 and x + width > left - 2:
+                    x, moved = right + 3, True
+        placed.append((x, x + width))
+        painter.drawPixmap(x, rect.bottom() + 2, tag)
 
 
 def _render_tag(metrics: QFontMetrics, font: QFont, text: str, color: QColor, filled: bool, ratio: float) -> QPixmap:

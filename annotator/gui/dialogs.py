@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import getpass
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QDockWidget,
@@ -21,19 +25,68 @@ from PySide6.QtWidgets import (
 from annotator.core.scheme import Scheme
 from annotator.gui.keys import SHORTCUTS
 
+UNANSWERED_MS = 3000  # without a screen, the name question answers itself (login name) after this long
+
+
+class _Asked:
+    by_default = False  # the last question was answered by the timeout (no screen), not by someone
+
 
 def ask_annotator(parent: QWidget | None, current: str | None = None, known: list[str] | None = None) -> str | None:
-    """Ask for the annotator's name (first launch, or Annotator > Switch annotator)."""
+    """Ask for the annotator's name (first launch, or Annotator > Switch annotator).
+
+    Without a screen (offscreen: tests, packaging checks) nobody may be there to answer the modal dialog, which
+    would then wait forever: after UNANSWERED_MS it answers itself with the current or login name (a test can still
+    answer it sooner, or replace QInputDialog.getText)."""
     known = [n for n in (known or []) if n != "gold"]
     text = "Your name as an annotator (your work is stored under it; colleagues' layers stay separate):"
-    if known:
-        name, ok = QInputDialog.getItem(
-            parent, "Annotator", text, known, known.index(current) if current in known else 0, True
-        )
-    else:
-        name, ok = QInputDialog.getText(parent, "Annotator", text, text=current or "")
+    timer = None
+    _Asked.by_default = False
+    if not can_ask():
+        timer = QTimer(singleShot=True, interval=UNANSWERED_MS)
+        timer.timeout.connect(lambda: _answer_by_default(current or login_name()))
+        timer.start()
+    try:
+        if known:
+            name, ok = QInputDialog.getItem(
+                parent, "Annotator", text, known, known.index(current) if current in known else 0, True
+            )
+        else:
+            name, ok = QInputDialog.getText(parent, "Annotator", text, text=current or "")
+    finally:
+        if timer is not None:
+            timer.stop()
     name = name.strip() if ok else ""
     return name or None
+
+
+def answered_by_default() -> bool:
+    """Whether the last ask_annotator was answered by its timeout rather than by someone."""
+    return _Asked.by_default
+
+
+def reset_answered_by_default() -> None:
+    _Asked.by_default = False
+
+
+def _answer_by_default(name: str) -> None:
+    dialog = QApplication.activeModalWidget()
+    if isinstance(dialog, QInputDialog):
+        _Asked.by_default = True
+        dialog.setTextValue(name)
+        dialog.accept()
+
+
+def can_ask() -> bool:
+    """False without a screen (the offscreen or minimal platform: tests, packaging checks)."""
+    return QGuiApplication.platformName() not in ("offscreen", "minimal")
+
+
+def login_name() -> str:
+    try:
+        return getpass.getuser().strip() or "annotator"
+    except (OSError, KeyError):  # no login name (some containers)
+        return "annotator"
 
 
 class ShortcutsDialog(QDialog):
@@ -68,7 +121,10 @@ class ShortcutsDialog(QDialog):
 
 
 def locked_choice(parent: QWidget | None, project: str, holder: str) -> str:
-    """'readonly' or 'cancel' for a project another running window writes to."""
+    """'readonly' or 'cancel' for a project another running window writes to (read-only without a screen, where
+    nobody could answer)."""
+    if not can_ask():
+        return "readonly"
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Warning)
     box.setWindowTitle("Project in use")

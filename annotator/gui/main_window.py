@@ -120,6 +120,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             job.wait()
         self.jobs.clear()
         if self.project is not None:
+            self.stance.note.commit()  # closing never loses a note being typed
             self.documents.shutdown()
             self.project.close()
             self.project = None
@@ -159,7 +160,8 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.events.argument_removed.connect(self.session.remove_argument)
         self.stance.stance_chosen.connect(lambda target, value: self.session.set_stance(target, value))
         self.stance.target_chosen.connect(self.session.set_stance_target)
-        self.stance.note_committed.connect(self.session.set_note)
+        self.stance.note_committed.connect(self._note_committed)
+        self.stance.note.leave.connect(self.view.setFocus)
         self.stance.flag_toggled.connect(self.session.toggle_flag)
         self._bind_undo(self.session)
         self.guidelines.set_scheme(project.scheme)
@@ -167,12 +169,14 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
 
     # -- articles ------------------------------------------------------------------------------------------
     def open_document(self, doc_id: str) -> None:
+        self.stance.note.commit()  # a note being typed belongs to the article being left
         self.session.open_document(doc_id)
 
     def _article_opened(self, doc_id: str) -> None:
         self.documents.select(doc_id)
         # The article first; the panel (a model reset, ~10 ms with 1,000 spans) fills in on the next loop turn.
         self._panel_timer.start()
+        self.stance.show_note(self.session.state)  # at once: a note typed right away belongs to this article
         ro = " [read-only]" if self.session.readonly else ""
         self.setWindowTitle(f"{doc_id} — {self.project.path.name}{ro} — annotator")  # type: ignore[union-attr]
         self.view.setFocus()
@@ -211,6 +215,10 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         else:
             self.statusBar().clearMessage()
 
+    def _note_committed(self, doc_id: str, note: str) -> None:
+        if doc_id == self.session.doc_id and not self.session.readonly:
+            self.session.set_note(note)
+
     def edit_note(self) -> None:
         self.stance.note.setFocus()
 
@@ -226,6 +234,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
 
     def mark_done_and_next(self) -> None:
         doc_id = self.session.doc_id
+        self.stance.note.commit()
         if doc_id is None or not self.session.mark_done():
             return
         nxt = doc_query.next_not_done(self.session.project.db, self.annotator, doc_id)
@@ -424,6 +433,16 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.annotator = name
         path, doc = self.project.path, self.session.doc_id  # type: ignore[union-attr]
         self.open_project(path, document_id=doc)
+
+    def keyPressEvent(self, event) -> None:
+        # Keys that reach the window itself (sent to it, or unhandled by a side panel) act on the article like keys
+        # typed in the article view.
+        handler = getattr(getattr(self, "view", None), "handler", None)
+        if handler is not None and handler.handles(event):
+            handler.handle(event)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event) -> None:
         self.close_project()

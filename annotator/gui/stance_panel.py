@@ -29,17 +29,29 @@ NOT_SET = "(not set)"
 
 
 class NoteEdit(QPlainTextEdit):
-    """The note is saved when the editor loses focus (or on Ctrl+Enter), as one undoable change."""
+    """The note is saved when the editor loses focus, on Ctrl+Enter or Esc (which also returns to the article), as
+    one undoable change. `doc_id` is the article the text belongs to: a note is never saved on another article."""
 
-    committed = Signal(str)
+    committed = Signal(str, str)  # document id, note
+    leave = Signal()  # Esc: back to the article
+
+    doc_id: str | None = None
+
+    def commit(self) -> None:
+        if self.doc_id is not None:
+            self.committed.emit(self.doc_id, self.toPlainText())
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
-        self.committed.emit(self.toPlainText())
+        self.commit()
         super().focusOutEvent(event)
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key_Return, Qt.Key_Enter) and event.modifiers() & Qt.ControlModifier:
-            self.committed.emit(self.toPlainText())
+            self.commit()
+            return
+        if event.key() == Qt.Key_Escape:
+            self.commit()
+            self.leave.emit()
             return
         super().keyPressEvent(event)
 
@@ -47,7 +59,7 @@ class NoteEdit(QPlainTextEdit):
 class StancePanel(QWidget):
     stance_chosen = Signal(str, object)  # target, value or None
     target_chosen = Signal(str)
-    note_committed = Signal(str)
+    note_committed = Signal(str, str)  # document id, note
     flag_toggled = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
@@ -111,11 +123,17 @@ class StancePanel(QWidget):
             if target == current_target:
                 self.table.selectRow(row)
         if state is not None:
-            if not self.note.hasFocus():
-                self.note.setPlainText(state.note)
+            self.show_note(state)
             for name, box in self.flags.items():
                 box.setChecked(name in state.flags)
         self._updating = False
+
+    def show_note(self, state: ArticleState) -> None:
+        """The article's note, unless it is being typed; another article always shows its own note (the window
+        saved the previous one before leaving it)."""
+        if state.document.id != self.note.doc_id or not self.note.hasFocus():
+            self.note.doc_id = state.document.id
+            self.note.setPlainText(state.note)
 
     def _target_selected(self) -> None:
         if self._updating:
