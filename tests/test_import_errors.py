@@ -24,6 +24,11 @@ def _jsonl(path, *objs):
 GOOD = {"id": "ok", "text": "Kabul is a city."}
 CASES = {
     "not_utf8": (lambda d: (d / "latin1.txt").write_bytes("caf\xe9 Kabul".encode("latin-1")), "latin1.txt", "UTF-8"),
+    "jsonl_not_utf8": (
+        lambda d: (d / "l1.jsonl").write_bytes(b'{"text": "ok"}\n{"text": "caf\xe9"}\n'),
+        "l1.jsonl:2",
+        "UTF-8",
+    ),
     "binary": (lambda d: (d / "blob.txt").write_bytes(b"\x89PNG\x00\x00\x01binary"), "blob.txt", "binary"),
     "empty": (lambda d: (d / "empty.txt").write_text(""), "empty.txt", "empty"),
     "bad_json": (lambda d: _jsonl(d / "bad.jsonl", GOOD, "{not json"), "bad.jsonl:2", "not valid JSON"),
