@@ -299,7 +299,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
 
     def cancel_suggestions(self) -> None:
         if self.suggester is not None:
-            self.suggester.cancel()
+            self.suggester.cancel(wait=False)  # "suggestions cancelled" arrives with the process's end
 
     def _suggest_started(self, total: int, model: str) -> None:
         self._suggest_done = (0, total)
@@ -309,15 +309,13 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self._suggest_done = (done, total)
         self.status_suggest.setText(f"suggesting {done}/{total}")
         if doc_id == self.session.doc_id:
-            self.session.reload_suggestions()
-            self._refresh_panel()
+            self.session.reload_suggestions()  # its layer_changed signal refreshes the side panels
 
     def _suggest_finished(self, ok: bool, message: str) -> None:
         self._suggesting = False
         self.statusBar().showMessage(message, 8000)
         if ok and self.session.state is not None:
-            self.session.reload_suggestions()
-            self._refresh_panel()
+            self.session.reload_suggestions()  # repaints (and refreshes the panels) only if anything changed
         self.update_status()
         if not ok:
             self.status_suggest.setText(message if len(message) < 60 else message[:57] + "…")

@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
 
 def suggest_command(project: str) -> list[str]:
@@ -54,13 +54,22 @@ class SuggestProcess(QObject):
     def running(self) -> bool:
         return self.process.state() != QProcess.NotRunning
 
-    def cancel(self) -> None:
+    def cancel(self, wait: bool = True) -> None:
+        """Stop the process (what it committed stays). wait=False returns at once, so the window does not stall:
+        `finished` follows from the event loop, and a process still alive after 3 s is killed."""
         if self.running():
             self._cancelled = True
             self.process.terminate()
+            if not wait:
+                QTimer.singleShot(3000, self, self._kill)
+                return
             if not self.process.waitForFinished(3000):
-                self.process.kill()
+                self._kill()
                 self.process.waitForFinished(3000)
+
+    def _kill(self) -> None:
+        if self.running():
+            self.process.kill()
 
     def _read(self) -> None:
         self._buffer += bytes(self.process.readAllStandardOutput())
