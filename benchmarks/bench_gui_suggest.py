@@ -111,9 +111,13 @@ def full_run(app, folder: Path, n: int) -> bool:
 
     def on_document(doc_id: str, done: int, total: int) -> None:
         events.append((time.perf_counter(), done))
+
+    def on_panel() -> None:
         state = window.session.state
         if not shown_at and state is not None and state.suggestions():
             shown_at.append(time.perf_counter())  # the open article's suggestions are on screen
+
+    window._panel_timer.timeout.connect(on_panel)  # after the window's own refresh of the panels
 
     def on_finished(ok: bool, message: str) -> None:
         result.append((ok, message))
@@ -208,6 +212,7 @@ def main() -> None:
     ap.add_argument("--cancel-after", type=int, default=128)
     ap.add_argument("--skip-full", action="store_true", help="only the cancel check")
     args = ap.parse_args()
+    args.cancel_after = min(args.cancel_after, args.articles // 2)  # cancel while there is work left
     os.environ["ANNOTATOR_NO_AUTO_SUGGEST"] = "1"
     app = ensure_app()
     with tempfile.TemporaryDirectory() as tmp:

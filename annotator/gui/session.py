@@ -68,10 +68,10 @@ class Session(KeySequences, QObject):
         self.article_opened.emit(doc_id)
         self.focus_changed.emit(None)
 
-    def reload_suggestions(self) -> bool:
+    def reload_suggestions(self, *, notify: bool = True) -> bool:
         """New suggestions may have been committed for the open article (by the suggestion process): repaint
         what changed. Returns False, having repainted nothing, when nothing did (the common case at the end of
-        a run), so the window keeps its event loop free."""
+        a run), so the window keeps its event loop free. notify=False: the caller refreshes the panels itself."""
         if self.state is None:
             return False
         before = {i.key for i in self.state.items}
@@ -83,7 +83,8 @@ class Session(KeySequences, QObject):
             return False
         dirty = [(k[1], k[2]) for k in changed]
         self._repaint(dirty)
-        self.layer_changed.emit(self.state.document.id)
+        if notify:
+            self.layer_changed.emit(self.state.document.id)
         return True
 
     # -- called by commands after each do/undo/redo ------------------------------------------------------------

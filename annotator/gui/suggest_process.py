@@ -42,13 +42,18 @@ class SuggestProcess(QObject):
         program, *args = suggest_command(self.project)
         self._reported = False
         self._cancelled = False
+        env = QProcessEnvironment.systemEnvironment()
+        # One BLAS/OpenMP thread in the child: spaCy's matrix products otherwise take every core, and on a
+        # two-core laptop the window then waits for a CPU (measured: 50-80 ms event-loop stalls).
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            if not env.contains(var):
+                env.insert(var, "1")
         if not getattr(sys, "frozen", False):
             # the child must run the same annotator as this window (a source checkout may shadow an install)
-            env = QProcessEnvironment.systemEnvironment()
             root = str(Path(__file__).resolve().parents[2])
             paths = [root, *[p for p in env.value("PYTHONPATH", "").split(os.pathsep) if p]]
             env.insert("PYTHONPATH", os.pathsep.join(paths))
-            self.process.setProcessEnvironment(env)
+        self.process.setProcessEnvironment(env)
         self.process.start(program, args)
 
     def running(self) -> bool:
