@@ -57,7 +57,14 @@ def register(sub) -> None:
 
 def cmd_new(args) -> int:
     scheme = load_scheme(args.scheme) if args.scheme else default_scheme()
-    with Project.create(args.project, scheme=scheme, language=args.lang, model=args.model) as project:
+    model = args.model
+    if model:
+        # An unknown name or a bad folder fails now, naming it and the installed pipelines, not at the first
+        # suggest run. Resolving reads package metadata only: spaCy is not imported.
+        from annotator.nlp import models
+
+        model = models.stored_name(model, models.resolve(model, args.lang or scheme.language or "en"))
+    with Project.create(args.project, scheme=scheme, language=args.lang, model=model) as project:
         print(
             f"created {project.path} (scheme {project.scheme.name!r}, language {project.language}, "
             f"{len(project.scheme.entities)} entity labels, {len(project.scheme.events)} event types)"

@@ -97,7 +97,10 @@ class ArticleView(QTextEdit):
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
         plain = QTextCharFormat()
-        for lo, hi in _merge(dirty_qt):
+        ranges = _merge(dirty_qt)
+        if len(ranges) > 16:  # e.g. an article's suggestions arriving at once: one pass, not one scan per range
+            ranges = [(ranges[0][0], max(hi for _, hi in ranges))]
+        for lo, hi in ranges:
             cursor.setPosition(lo)
             cursor.setPosition(hi, QTextCursor.KeepAnchor)
             cursor.setCharFormat(plain)

@@ -33,6 +33,9 @@ class EventTree(QTreeWidget):
         self.setRootIsDecorated(True)
         self.itemSelectionChanged.connect(self._chosen)
         self._updating = False
+        # PySide6 creates ~100 Python enums the first time QBrush(QColor) is resolved (~10-20 ms): pay that while
+        # the window opens, not when an article's first suggested events arrive from the suggestion process.
+        QBrush(QColor())
 
     def set_events(self, state: ArticleState | None, scheme: Scheme, active: tuple[int, int, str] | None) -> None:
         self._updating = True

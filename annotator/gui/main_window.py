@@ -71,6 +71,8 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self._shown_status: dict[str, str | None] = {}
         self._panel_timer = QTimer(self, singleShot=True, interval=0)
         self._panel_timer.timeout.connect(self._refresh_panel)
+        self._reload_timer = QTimer(self, singleShot=True, interval=0)  # the open article's new suggestions
+        self._reload_timer.timeout.connect(self._reload_suggestions)
         self._build_status_bar()
         self._build_menus()
         self.open_project(project_path, document_id=document_id)
@@ -113,6 +115,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
 
     def close_project(self) -> None:
         self._panel_timer.stop()
+        self._reload_timer.stop()
         if self.suggester is not None:
             self.suggester.cancel()
             self.suggester = None
@@ -308,7 +311,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
 
     def cancel_suggestions(self) -> None:
         if self.suggester is not None:
-            self.suggester.cancel()
+            self.suggester.cancel(wait=False)  # "suggestions cancelled" arrives with the process's end
 
     def _suggest_started(self, total: int, model: str) -> None:
         self._suggest_done = (0, total)
@@ -318,15 +321,25 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self._suggest_done = (done, total)
         self.status_suggest.setText(f"suggesting {done}/{total}")
         if doc_id == self.session.doc_id:
-            self.session.reload_suggestions()
-            self._refresh_panel()
+            # In a later event-loop turn: a batch's lines arrive together, and parsing them, re-reading the
+            # article and repainting it in one turn added up to a visible stall.
+            self._reload_timer.start()
+
+    def _reload_suggestions(self) -> None:
+        # the side panels in a turn of their own: the repaint and the panels together stalled the loop
+        if (
+            self.project is not None
+            and self.session.state is not None
+            and self.session.reload_suggestions(notify=False)
+        ):
+            self._panel_timer.start()
 
     def _suggest_finished(self, ok: bool, message: str) -> None:
+        self._reload_timer.stop()  # the reload below covers it
         self._suggesting = False
         self.statusBar().showMessage(message, 8000)
         if ok and self.session.state is not None:
-            self.session.reload_suggestions()
-            self._refresh_panel()
+            self.session.reload_suggestions()  # repaints (and refreshes the panels) only if anything changed
         self.update_status()
         if not ok:
             self.status_suggest.setText(message if len(message) < 60 else message[:57] + "…")

@@ -68,17 +68,24 @@ class Session(KeySequences, QObject):
         self.article_opened.emit(doc_id)
         self.focus_changed.emit(None)
 
-    def reload_suggestions(self) -> None:
-        """New suggestions were committed for the open article (by the suggestion process): repaint them."""
+    def reload_suggestions(self, *, notify: bool = True) -> bool:
+        """New suggestions may have been committed for the open article (by the suggestion process): repaint
+        what changed. Returns False, having repainted nothing, when nothing did (the common case at the end of
+        a run), so the window keeps its event loop free. notify=False: the caller refreshes the panels itself."""
         if self.state is None:
-            return
+            return False
         before = {i.key for i in self.state.items}
+        events_before = self.state.suggested_events
         self.state.reload(self.project, self.annotator)
         after = {i.key for i in self.state.items}
         changed = before ^ after
+        if not changed and self.state.suggested_events == events_before:
+            return False
         dirty = [(k[1], k[2]) for k in changed]
         self._repaint(dirty)
-        self.layer_changed.emit(self.state.document.id)
+        if notify:
+            self.layer_changed.emit(self.state.document.id)
+        return True
 
     # -- called by commands after each do/undo/redo ------------------------------------------------------------
     def after_change(

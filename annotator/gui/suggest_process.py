@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
 
 def suggest_command(project: str) -> list[str]:
@@ -42,25 +42,39 @@ class SuggestProcess(QObject):
         program, *args = suggest_command(self.project)
         self._reported = False
         self._cancelled = False
+        env = QProcessEnvironment.systemEnvironment()
+        # One BLAS/OpenMP thread in the child: spaCy's matrix products otherwise take every core, and on a
+        # two-core laptop the window then waits for a CPU (measured: 50-80 ms event-loop stalls).
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            if not env.contains(var):
+                env.insert(var, "1")
         if not getattr(sys, "frozen", False):
             # the child must run the same annotator as this window (a source checkout may shadow an install)
-            env = QProcessEnvironment.systemEnvironment()
             root = str(Path(__file__).resolve().parents[2])
             paths = [root, *[p for p in env.value("PYTHONPATH", "").split(os.pathsep) if p]]
             env.insert("PYTHONPATH", os.pathsep.join(paths))
-            self.process.setProcessEnvironment(env)
+        self.process.setProcessEnvironment(env)
         self.process.start(program, args)
 
     def running(self) -> bool:
         return self.process.state() != QProcess.NotRunning
 
-    def cancel(self) -> None:
+    def cancel(self, wait: bool = True) -> None:
+        """Stop the process (what it committed stays). wait=False returns at once, so the window does not stall:
+        `finished` follows from the event loop, and a process still alive after 3 s is killed."""
         if self.running():
             self._cancelled = True
             self.process.terminate()
+            if not wait:
+                QTimer.singleShot(3000, self, self._kill)
+                return
             if not self.process.waitForFinished(3000):
-                self.process.kill()
+                self._kill()
                 self.process.waitForFinished(3000)
+
+    def _kill(self) -> None:
+        if self.running():
+            self.process.kill()
 
     def _read(self) -> None:
         self._buffer += bytes(self.process.readAllStandardOutput())

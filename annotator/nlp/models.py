@@ -111,8 +111,15 @@ def _path_spec(path: Path, given: str) -> ModelSpec:
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         lang, name, version = str(meta["lang"]), str(meta["name"]), str(meta["version"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ModelError(f"model {given!r}: cannot read {meta_path} ({exc})") from None
+    except KeyError as exc:
+        raise ModelError(
+            f"model {given!r}: {meta_path} lacks {exc.args[0]!r}, so this folder is not a usable spaCy pipeline; "
+            f"installed pipelines: {_installed_list()}"
+        ) from None
+    except (OSError, ValueError, TypeError) as exc:
+        raise ModelError(
+            f"model {given!r}: cannot read {meta_path} ({exc}); installed pipelines: {_installed_list()}"
+        ) from None
     # Two folders may carry the same meta name and version (e.g. two training runs): tell them apart, and
     # notice retraining in place, by the folder and its meta.json's modification time.
     stamp = f"{path.resolve()}|{meta_path.stat().st_mtime_ns}"
@@ -153,6 +160,12 @@ def resolve(model: str | None, lang: str = "en") -> ModelSpec:
         )
     ranked = _ranked_for_language(lang, installed_pipelines())
     return _package_spec(ranked[0]) if ranked else blank_spec(lang, fallback=True)
+
+
+def stored_name(model: str, spec: ModelSpec) -> str:
+    """What to keep as the project's model setting: a pipeline folder as an absolute path (a relative one would
+    break as soon as the project is used from another directory, e.g. by the window), anything else as given."""
+    return str(Path(spec.name).expanduser().resolve()) if spec.kind == "path" else model
 
 
 def fallback_notice(spec: ModelSpec) -> str | None:

@@ -269,9 +269,13 @@ def suggest_project(
         if progress:
             progress({"event": "notice", "message": notice})
     run = _Run(project, spec, patterns, report) if _has_work(project, spec.key, digest, patterns) else None
-    if model:
-        with project.db.atomic():  # committed now: set_model alone would leave an implicit transaction open
-            project.set_model(model)  # only now: the name resolved and the pipeline (if needed) loaded
+    with project.db.atomic():  # committed now: set_model alone would leave an implicit transaction open
+        if model:
+            project.set_model(models.stored_name(model, spec))  # only now: resolved, and loaded if needed
+        if run:
+            # Current from the start, so a window shows each article's suggestions as soon as its batch is
+            # committed, and a cancelled run's committed suggestions stay visible.
+            project.set_setting("suggestion_model", spec.key)
     stale, refresh = plan(project, spec.key, digest, patterns) if run else ([], [])
     total = len(stale) + len(refresh)
     report.cached = report.documents - total
