@@ -84,7 +84,6 @@ def _import(
         for rec in records:
             doc = rec.document
             report.documents_seen += 1
-            where = f"{rec.path}:{rec.line}" if rec.line is not None else str(rec.path)
             if not doc.text:
                 raise InputFileError(rec.path, "the article text is empty", rec.line)
             h = doc_store.text_hash(doc.text)
@@ -96,6 +95,7 @@ def _import(
                 doc_id = doc.id
             elif h in by_hash:
                 doc_id = by_hash[h]
+                where = f"{rec.path}:{rec.line}" if rec.line is not None else str(rec.path)
                 report.duplicates.append((where, doc.id, doc_id))
             else:
                 doc_id = doc.id

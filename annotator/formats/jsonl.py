@@ -22,7 +22,7 @@ from annotator.core.errors import InputFileError
 from annotator.core.importing import ImportRecord
 from annotator.core.model import Annotation, Argument, Document, Event, Evidence, Span, Status
 
-ANNOTATION_KEYS = ("spans", "events", "stance", "stance_evidence", "note", "flags", "status")
+ANNOTATION_KEYS = frozenset(("spans", "events", "stance", "stance_evidence", "note", "flags", "status"))
 
 
 def read_jsonl(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
@@ -96,7 +96,7 @@ def record_from_json(obj: object, path: str | None = None, line: int | None = No
         raise _Bad(f"'id' must be a string, got {doc_id!r}")
     document = Document(id=str(doc_id), text=text, meta=meta)
     annotator = obj.get("annotator", obj.get("_annotator_id"))
-    has_work = any(k in obj for k in ANNOTATION_KEYS)
+    has_work = not ANNOTATION_KEYS.isdisjoint(obj)
     if annotator is None and not has_work:
         return ImportRecord(document, None, path, line)
     if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):

@@ -11,6 +11,9 @@ from sqlite_utils import Database
 from annotator.core.model import Document
 from annotator.store.database import now
 
+# json.dumps with options builds a new encoder on every call; the import writes one meta per article
+_META = json.JSONEncoder(ensure_ascii=False)
+
 
 def text_hash(text: str) -> str:
     # surrogatepass: a stored text may hold lone surrogates decoded from odd files; hash them, do not crash.
@@ -32,7 +35,7 @@ def insert_documents(db: Database, docs: Iterable[Document], hashes: Iterable[st
     db.conn.executemany(
         "INSERT INTO documents(id, text, meta, title, text_hash, added_at) VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (d.id, d.text, json.dumps(d.meta, ensure_ascii=False) if d.meta else "{}", d.title, h, stamp)
+            (d.id, d.text, _META.encode(d.meta) if d.meta else "{}", d.title, h, stamp)
             for d, h in zip(docs, hashes, strict=True)
         ],
     )
