@@ -64,27 +64,3 @@ def document_ids(db: Database) -> list[str]:
 
 def count_documents(db: Database) -> int:
     return db.execute("SELECT count(*) FROM documents").fetchone()[0]
-
-
-def existing_hashes(db: Database, hashes: Iterable[str]) -> dict[str, str]:
-    """Map each given text hash already in the project to the id of the document holding it."""
-    found: dict[str, str] = {}
-    hashes = list(hashes)
-    for i in range(0, len(hashes), 500):
-        chunk = hashes[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        for doc_id, h in db.execute(f"SELECT id, text_hash FROM documents WHERE text_hash IN ({marks})", chunk):
-            found.setdefault(h, doc_id)
-    return found
-
-
-def existing_ids(db: Database, ids: Iterable[str]) -> dict[str, str]:
-    """Map each given id already in the project to its text hash."""
-    found: dict[str, str] = {}
-    ids = list(ids)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        for doc_id, h in db.execute(f"SELECT id, text_hash FROM documents WHERE id IN ({marks})", chunk):
-            found[doc_id] = h
-    return found
