@@ -90,3 +90,12 @@ def test_import_into_missing_project_fails(cli, tmp_path):
     assert result.code == 1
     assert "nope.annotator" in result.err and "does not exist" in result.err
     assert not (tmp_path / "nope.annotator").exists()
+
+
+def test_jsonl_with_a_long_blank_head_is_not_empty(cli, project_path, tmp_path):
+    f = tmp_path / "blank_head.jsonl"
+    f.write_text("\n" * 10_000 + json.dumps({"id": "late", "text": "Herat fell."}) + "\n", encoding="utf-8")
+    result = cli("import", project_path, f)
+    assert result.code == 0, result
+    with Project.open(project_path) as p:
+        assert p.document_ids() == ["late"]

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from annotator.cli import add_command
-from annotator.core.errors import AnnotatorError, ProjectError
+from annotator.core.errors import ProjectError
 from annotator.core.importing import import_records
 from annotator.core.project import Project
 from annotator.core.scheme import default_scheme, load_scheme
@@ -81,10 +81,7 @@ def open_project(path: str, readonly: bool = False) -> Project:
 def cmd_import(args) -> int:
     with open_project(args.project) as project:
         skipped: list[str] = []
-        try:
-            report = import_records(project, read_paths(args.paths, args.format, skipped), args.annotator)
-        except AnnotatorError:
-            raise
+        report = import_records(project, read_paths(args.paths, args.format, skipped), args.annotator)
         report.skipped_files = skipped
         print(f"{args.project}: {report.summary()}")
         for where, doc_id, kept in report.duplicates[:20]:

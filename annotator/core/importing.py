@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from annotator.core.errors import AnnotatorError, InputFileError
-from annotator.core.model import Annotation, Document, Status
+from annotator.core.model import Annotation, Document
 from annotator.core.project import Project, _check_name
 from annotator.core.validation import check_annotation
 from annotator.store import annotations as ann_store
@@ -135,7 +135,3 @@ def _import(
             ann_store.write_annotation(db, ann)
             report.annotations += 1
             report.annotators.add(name)
-
-
-def default_status(ann: Annotation, given: str | None) -> Status:
-    return Status.parse(given) if given else Status.DONE

@@ -102,11 +102,6 @@ class Annotation:
     flags: list[str] = field(default_factory=list)
     updated_at: str | None = None
 
-    def is_empty(self) -> bool:
-        return not (self.spans or self.events or self.stance or self.note or self.flags) and (
-            self.status == Status.NOT_STARTED
-        )
-
 
 @dataclass(frozen=True)
 class SuggestedEvent:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
+from annotator import __version__
 from annotator.core.errors import NotFoundError, ProjectError, SchemeError
 from annotator.core.model import (
     GOLD,
@@ -53,17 +55,12 @@ class Project:
     ) -> Project:
         scheme = scheme or default_scheme()
         if language:
-            from dataclasses import replace
-
             scheme = replace(scheme, language=language)
         db = database.create_database(path)
         with db.atomic():
             database.set_setting(db, "scheme", scheme.to_json())
-            database.set_setting(db, "language", scheme.language)
             if model:
                 database.set_setting(db, "model", model)
-            from annotator import __version__
-
             database.set_setting(db, "created_with", __version__)
         return cls(path, _db=db)
 
@@ -88,13 +85,12 @@ class Project:
     def set_scheme(self, scheme: Scheme) -> Scheme:
         with self.db.atomic():
             database.set_setting(self.db, "scheme", scheme.to_json())
-            database.set_setting(self.db, "language", scheme.language)
         self._scheme = scheme
         return scheme
 
     @property
     def language(self) -> str:
-        return database.get_setting(self.db, "language") or self._scheme.language or "en"
+        return self._scheme.language or "en"  # the scheme is the one place the language is stored
 
     @property
     def model(self) -> str | None:
@@ -253,8 +249,8 @@ class Project:
 
     def set_event_type(self, event_id: int, type_: str) -> Event:
         doc_id, annotator, event = self._event(event_id)
-        roles = self._scheme.event(type_).roles if self._scheme.event(type_) else ()
         self._scheme.check_event(type_)
+        roles = self._scheme.event(type_).roles  # type: ignore[union-attr]
         lost = [a for a in event.arguments if a.role not in roles]
         if lost:
             raise SchemeError(

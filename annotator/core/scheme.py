@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -119,26 +120,6 @@ class Scheme:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
 
-    def to_toml(self) -> str:
-        """Write the scheme back in the documented TOML format."""
-        out = [f"name = {_toml_str(self.name)}", f"language = {_toml_str(self.language)}"]
-        if self.guidelines:
-            out.append(f"guidelines = {_toml_str(self.guidelines)}")
-        for e in self.entities:
-            out += ["", "[[entities]]", f"label = {_toml_str(e.label)}", f"key = {_toml_str(e.key)}"]
-            out.append(f"color = {_toml_str(e.color)}")
-            if e.description:
-                out.append(f"description = {_toml_str(e.description)}")
-        for ev in self.events:
-            out += ["", "[[events]]", f"type = {_toml_str(ev.type)}"]
-            out.append("roles = [" + ", ".join(_toml_str(r) for r in ev.roles) + "]")
-            out.append("triggers = [" + ", ".join(_toml_str(t) for t in ev.triggers) + "]")
-            out += [f"key = {_toml_str(ev.key)}", f"color = {_toml_str(ev.color)}"]
-        out += ["", "[stance]"]
-        out.append("targets = [" + ", ".join(_toml_str(t) for t in self.stance_targets) + "]")
-        out.append("values = [" + ", ".join(_toml_str(v) for v in self.stance_values) + "]")
-        return "\n".join(out) + "\n"
-
     @classmethod
     def from_json(cls, text: str) -> Scheme:
         return scheme_from_dict(json.loads(text), source="project")
@@ -148,16 +129,6 @@ class Scheme:
         if self.entity(label):
             raise SchemeError(f"label {label!r} is already in the scheme")
         return _finish(replace(self, entities=(*self.entities, EntityLabel(label, key, color))), "scheme")
-
-    def with_event(self, type_: str, roles: tuple[str, ...] = (), triggers: tuple[str, ...] = ()) -> Scheme:
-        if self.event(type_):
-            raise SchemeError(f"event type {type_!r} is already in the scheme")
-        new = EventType(type_, tuple(roles), tuple(triggers))
-        return _finish(replace(self, events=(*self.events, new)), "scheme")
-
-
-def _toml_str(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 def _str_list(value: object, what: str, source: str) -> tuple[str, ...]:
@@ -228,8 +199,7 @@ def scheme_from_dict(data: dict, source: str = "scheme") -> Scheme:
 
 
 def _duplicates(items: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return sorted({x for x in items if x in seen or seen.add(x)})  # type: ignore[func-returns-value]
+    return sorted(x for x, n in Counter(items).items() if n > 1)
 
 
 def _finish(scheme: Scheme, source: str) -> Scheme:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,26 +30,22 @@ EXTENSIONS = {
 }
 
 
+# format -> (module, reader function); imported on use so `import` of plain text never loads spaCy
+READERS = {
+    "txt": ("annotator.formats.txt", "read_txt"),
+    "jsonl": ("annotator.formats.jsonl", "read_jsonl"),
+    "csv": ("annotator.formats.csv", "read_csv"),
+    "conll": ("annotator.formats.conll", "read"),
+    "conllu": ("annotator.formats.conllu", "read"),
+    "spacy": ("annotator.formats.docbin", "read"),
+}
+
+
 def _reader(fmt: str):
-    if fmt == "txt":
-        from annotator.formats.txt import read_txt
-
-        return read_txt
-    if fmt == "jsonl":
-        from annotator.formats.jsonl import read_jsonl
-
-        return read_jsonl
-    if fmt == "csv":
-        from annotator.formats.csv import read_csv
-
-        return read_csv
-    if fmt in ("conll", "conllu", "spacy"):
-        try:
-            module = __import__(f"annotator.formats.{'docbin' if fmt == 'spacy' else fmt}", fromlist=["read"])
-            return module.read
-        except (ImportError, AttributeError):
-            pass
-    raise InputFileError(None, f"unknown import format {fmt!r} (choose from txt, jsonl, csv)")
+    if fmt not in READERS:
+        raise InputFileError(None, f"unknown import format {fmt!r} (choose from {', '.join(READERS)})")
+    module, name = READERS[fmt]
+    return getattr(importlib.import_module(module), name)
 
 
 def detect_format(path: Path) -> str | None:
@@ -85,12 +82,22 @@ def check_binary(path: Path) -> None:
     """Refuse missing, unreadable, empty and binary files before streaming them."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(8192)
+            head = fh.read(_HEAD)
+            # whitespace-only head of a longer file: look on until there is something (or nothing) to read
+            while not head.strip() and (more := fh.read(_HEAD)):
+                head = more
     except OSError as exc:
         raise InputFileError(path, f"cannot read file ({exc.strerror})") from None
+    _check_head(path, head)
+
+
+_HEAD = 8192
+
+
+def _check_head(path: Path, head: bytes) -> None:
     if not head.strip():
         raise InputFileError(path, "the file is empty")
-    if b"\x00" in head:
+    if b"\x00" in head[:_HEAD]:
         raise InputFileError(path, "this is a binary file, not UTF-8 text")
 
 
@@ -100,10 +107,7 @@ def read_text_file(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputFileError(path, f"cannot read file ({exc.strerror})") from None
-    if not raw.strip():
-        raise InputFileError(path, "the file is empty")
-    if b"\x00" in raw[:8192]:
-        raise InputFileError(path, "this is a binary file, not UTF-8 text")
+    _check_head(path, raw)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

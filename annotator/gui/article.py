@@ -210,9 +210,6 @@ class ArticleState:
     def suggestions(self) -> list[Item]:
         return [i for i in self.items if i.kind == SUGGESTION]
 
-    def items_at(self, offset: int) -> list[Item]:
-        return [i for i in self.items if i.start <= offset < i.end]
-
 
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or unicodedata.category(ch)[0] == "M" or ch == "_"

@@ -3,7 +3,6 @@ full-text index (SQLite FTS5), created and brought up to date on first search so
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -96,14 +95,6 @@ def ensure_fts(
         indexed = upper
         if progress is not None:
             progress(indexed - first, newest - first)
-
-
-def fts_available(db: Database) -> bool:
-    try:
-        ensure_fts(db)
-        return True
-    except sqlite3.OperationalError:  # read-only project without an index yet
-        return False
 
 
 def like_rowids(db: Database, text: str) -> list[int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,8 +99,3 @@ def get_setting(db: Database, key: str, default: str | None = None) -> str | Non
 
 def set_setting(db: Database, key: str, value: str) -> None:
     db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", [key, value])
-
-
-def get_json_setting(db: Database, key: str, default=None):
-    raw = get_setting(db, key)
-    return json.loads(raw) if raw is not None else default

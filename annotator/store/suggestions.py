@@ -86,10 +86,6 @@ def load_suggestions(db: Database, doc_id: str, model: str) -> Suggestions:
     return Suggestions(document_id=doc_id, model=model, spans=spans, events=events)
 
 
-def suggestion_models(db: Database) -> list[str]:
-    return [r[0] for r in db.execute("SELECT DISTINCT model FROM suggestion_cache ORDER BY model")]
-
-
 def suggestion_counts(db: Database, model: str | None = None) -> dict:
     where, params = ("WHERE model = ?", [model]) if model else ("", [])
     entities = db.execute(f"SELECT count(*) FROM suggested_spans {where}", params).fetchone()[0]
