@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
+from annotator.core.project import set_writer_wait
+from annotator.store.errors import translate
 
 COMMAND_MODULES = (
     "annotator.cli.project_cmds",
@@ -60,8 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         # bare `annotator` opens the window, like double-clicking the app
         args = parser.parse_args(["gui", *(argv or [])])
+    # Command-line writers wait for each other (a long import makes a second one wait) and say so after 2 s.
+    set_writer_wait(3600.0, notify=lambda message: print(f"annotator: {message}", file=sys.stderr, flush=True))
     try:
         return int(args.func(args) or 0)
+    except sqlite3.Error as exc:  # SQLite's failures outside a transaction, translated like the rest
+        return fail(str(translate(exc, getattr(args, "project", None))))
     except AnnotatorError as exc:
         return fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:

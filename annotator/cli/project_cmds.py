@@ -113,6 +113,14 @@ def cmd_stats(args) -> int:
                 f"{s.get('events', 0):>7} {s.get('arguments', 0):>10} {s.get('stance', 0):>7} "
                 f"{s.get('evidence', 0):>9} {s.get('notes', 0):>6} {s.get('flagged', 0):>8}"
             )
+    efforts = {name: s["effort"] for name, s in stats["annotators"].items() if s.get("effort")}
+    if efforts:
+        print(f"\n{'annotator':<20} {'done':>6} {'median active minutes per article':>34}")
+        for name, effort in efforts.items():
+            minutes = effort["median_active_minutes"]
+            shown = f"{minutes:.1f}" if minutes is not None else "-"
+            over = "" if effort["median_over"] == "done" else " (articles worked on; none done)"
+            print(f"{name:<20} {stats['annotators'][name].get('done', 0):>6} {shown:>34}{over}")
     if stats["labels"]:
         print("\nlabels     " + ", ".join(f"{k} {v}" for k, v in stats["labels"].items()))
     if stats["event_types"]:

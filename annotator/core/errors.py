@@ -50,3 +50,23 @@ class ModelError(AnnotatorError):
 
 class NotFoundError(AnnotatorError):
     """A document, annotator or annotation the user named does not exist."""
+
+
+class StorageError(ProjectError):
+    """SQLite could not read or write the project file (busy, read-only, full disk, damaged, unreachable)."""
+
+
+class ProjectBusyError(StorageError):
+    """Another program held the project's write lock longer than this process waits."""
+
+
+class ReadOnlyProjectError(StorageError):
+    """The project file or its folder cannot be written."""
+
+
+class DiskFullError(StorageError):
+    """The disk holding the project file (or its journal) is full."""
+
+
+class DamagedProjectError(StorageError):
+    """The project file is corrupt, truncated or not an SQLite file."""

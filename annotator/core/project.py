@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from annotator import __version__
+from annotator.core.effort import effort_by_annotator
 from annotator.core.errors import NotFoundError, ProjectError, SchemeError
 from annotator.core.model import (
     GOLD,
@@ -28,17 +30,19 @@ from annotator.core.scheme import Scheme, default_scheme
 from annotator.core.suggestion_quality import suggestion_quality
 from annotator.core.validation import check_annotation, check_offsets
 from annotator.store import annotations as ann_store
-from annotator.store import database, documents
+from annotator.store import database, documents, operation_log
 from annotator.store import suggestions as sugg_store
 
 
 class Project:
     """An open project file."""
 
-    def __init__(self, path: str | Path, *, readonly: bool = False, _db=None):
+    def __init__(self, path: str | Path, *, readonly: bool = False, wait: float | None = None, _db=None):
+        """`wait`: seconds a write waits for another process's transaction (default: the process's policy,
+        see `set_writer_wait`); the window passes 0.1 so a busy file never freezes it."""
         self.path = Path(path)
         self.readonly = readonly
-        self.db = _db if _db is not None else database.open_database(self.path, readonly=readonly)
+        self.db = _db if _db is not None else database.open_database(self.path, readonly=readonly, wait=wait)
         raw = database.get_setting(self.db, "scheme")
         if raw is None:
             raise ProjectError(f"{self.path}: project has no label scheme (damaged file?)")
@@ -65,8 +69,8 @@ class Project:
         return cls(path, _db=db)
 
     @classmethod
-    def open(cls, path: str | Path, *, readonly: bool = False) -> Project:
-        return cls(path, readonly=readonly)
+    def open(cls, path: str | Path, *, readonly: bool = False, wait: float | None = None) -> Project:
+        return cls(path, readonly=readonly, wait=wait)
 
     def close(self) -> None:
         self.db.close()
@@ -87,6 +91,13 @@ class Project:
             database.set_setting(self.db, "scheme", scheme.to_json())
         self._scheme = scheme
         return scheme
+
+    def reload_scheme(self) -> Scheme:
+        """Re-read the scheme (another connection, e.g. a merge in a worker or another process, changed it)."""
+        raw = database.get_setting(self.db, "scheme")
+        if raw is not None:
+            self._scheme = Scheme.from_json(raw)
+        return self._scheme
 
     @property
     def language(self) -> str:
@@ -153,6 +164,10 @@ class Project:
     def layers(self, annotator: str | None = None) -> list[tuple[str, str]]:
         return list(ann_store.layers(self.db, annotator))
 
+    def layers_using_label(self, label: str) -> list[tuple[str, str]]:
+        """(document id, annotator) of every layer with a span of this label."""
+        return ann_store.layers_using_label(self.db, label)
+
     def annotators_of(self, doc_id: str) -> list[str]:
         return [
             r[0]
@@ -160,6 +175,14 @@ class Project:
                 "SELECT annotator FROM doc_states WHERE document_id = ? ORDER BY annotator", [doc_id]
             )
         ]
+
+    # -- the operation log ------------------------------------------------------------------------------------
+    def log(self, name: str, doc_id: str | None, annotator: str | None, **detail: object) -> None:
+        """Record a user action in the operation log (call inside the action's transaction)."""
+        operation_log.record(self.db, name, annotator, doc_id, **detail)
+
+    def recent_operations(self, limit: int = 100) -> list[dict]:
+        return operation_log.recent(self.db, limit)
 
     # -- span mutations ----------------------------------------------------------------------------------------
     def _text(self, doc_id: str) -> str:
@@ -173,21 +196,53 @@ class Project:
         self._scheme.check_label(label)
         with self.db.atomic():
             ann_store.touch(self.db, doc_id, annotator)
+            self.log("add_span", doc_id, annotator, start=start, end=end, label=label, source=source)
             return ann_store.insert_span(self.db, doc_id, annotator, Span(start, end, label, source=source))
 
+    def accept_suggestions(
+        self, doc_id: str, annotator: str, spans: list[Span], events: list[Event]
+    ) -> tuple[list[Span], list[Event]]:
+        """Accept many suggestions (Shift+A) in one transaction: all of them are stored, or none."""
+        text = self._text(doc_id)
+        for span in spans:
+            check_offsets(span.start, span.end, text)
+            self._scheme.check_label(span.label)
+        for event in events:
+            check_offsets(event.trigger_start, event.trigger_end, text, "trigger")
+            self._scheme.check_event(event.type, [a.role for a in event.arguments])
+        with self.db.atomic():
+            ann_store.touch(self.db, doc_id, annotator)
+            added = [ann_store.insert_span(self.db, doc_id, annotator, s) for s in spans]
+            added_events = [ann_store.insert_event(self.db, doc_id, annotator, e) for e in events]
+            self.log("accept_suggestions", doc_id, annotator, spans=len(spans), events=len(events))
+        return added, added_events
+
     def delete_span(self, span_id: int) -> Span:
-        """Delete a span; event arguments and evidence are stored by offsets, so nothing dangles."""
-        found = self._span(span_id)
-        doc_id, annotator, span = found
+        """Delete a span, detaching the event arguments on exactly its offsets (see `remove_span`)."""
+        return self.remove_span(span_id)[0]
+
+    def remove_span(self, span_id: int) -> tuple[Span, list[tuple[tuple[int, int, str], Argument]]]:
+        """Delete a span and detach the arguments of the layer's events that sit on exactly its offsets (a role
+        filled by a deleted span would otherwise point at nothing the annotator can see). Returns the span and
+        the detached arguments as ((trigger start, trigger end, event type), argument), for undo."""
+        doc_id, annotator, span = self._span(span_id)
+        detached: list[tuple[tuple[int, int, str], Argument]] = []
         with self.db.atomic():
             ann_store.delete_span(self.db, span_id)
+            for event in ann_store.events_of(self.db, doc_id, annotator):
+                for arg in event.arguments:
+                    if (arg.start, arg.end) == (span.start, span.end) and arg.id is not None:
+                        ann_store.delete_argument(self.db, arg.id)
+                        detached.append(((event.trigger_start, event.trigger_end, event.type), arg))
             ann_store.touch(self.db, doc_id, annotator)
-        return span
+            self.log("delete_span", doc_id, annotator, start=span.start, end=span.end, label=span.label)
+        return span, detached
 
     def relabel_span(self, span_id: int, label: str) -> Span:
         self._scheme.check_label(label)
         doc_id, annotator, span = self._span(span_id)
         with self.db.atomic():
+            self.log("relabel_span", doc_id, annotator, start=span.start, end=span.end, label=label)
             ann_store.update_span(self.db, span_id, label=label)
             ann_store.touch(self.db, doc_id, annotator)
         return Span(span.start, span.end, label, id=span_id, source=span.source)
@@ -196,6 +251,7 @@ class Project:
         doc_id, annotator, span = self._span(span_id)
         check_offsets(start, end, self._text(doc_id))
         with self.db.atomic():
+            self.log("move_span", doc_id, annotator, start=start, end=end, label=span.label)
             ann_store.update_span(self.db, span_id, start=start, end=end)
             ann_store.touch(self.db, doc_id, annotator)
         return Span(start, end, span.label, id=span_id, source=span.source)
@@ -226,6 +282,7 @@ class Project:
         for arg in arguments:
             check_offsets(arg.start, arg.end, text, f"{arg.role} argument")
         with self.db.atomic():
+            self.log("add_event", doc_id, annotator, type=type_, start=trigger_start, end=trigger_end)
             ann_store.touch(self.db, doc_id, annotator)
             return ann_store.insert_event(
                 self.db, doc_id, annotator, Event(type_, trigger_start, trigger_end, arguments, source=source)
@@ -243,6 +300,7 @@ class Project:
     def delete_event(self, event_id: int) -> Event:
         doc_id, annotator, event = self._event(event_id)
         with self.db.atomic():
+            self.log("delete_event", doc_id, annotator, type=event.type, start=event.trigger_start)
             ann_store.delete_event(self.db, event_id)
             ann_store.touch(self.db, doc_id, annotator)
         return event
@@ -257,6 +315,7 @@ class Project:
                 f"event type {type_!r} has no role {lost[0].role!r}; remove that argument before changing type"
             )
         with self.db.atomic():
+            self.log("set_event_type", doc_id, annotator, type=type_, start=event.trigger_start)
             ann_store.update_event(self.db, event_id, type=type_)
             ann_store.touch(self.db, doc_id, annotator)
         return self.event(event_id)
@@ -266,6 +325,7 @@ class Project:
         self._scheme.check_event(event.type, [role])
         check_offsets(start, end, self._text(doc_id), f"{role} argument")
         with self.db.atomic():
+            self.log("add_argument", doc_id, annotator, role=role, start=start, end=end)
             arg = ann_store.insert_argument(self.db, event_id, Argument(role, start, end))
             ann_store.touch(self.db, doc_id, annotator)
         return arg
@@ -276,6 +336,7 @@ class Project:
         if arg is None:
             raise NotFoundError(f"event {event_id} has no argument {argument_id}")
         with self.db.atomic():
+            self.log("remove_argument", doc_id, annotator, role=arg.role, start=arg.start)
             ann_store.delete_argument(self.db, argument_id)
             ann_store.touch(self.db, doc_id, annotator)
         return arg
@@ -286,6 +347,7 @@ class Project:
         self._scheme.check_stance(target, value)
         self._text(doc_id)
         with self.db.atomic():
+            self.log("set_stance", doc_id, annotator, target=target, value=value)
             previous = ann_store.stance_of(self.db, doc_id, annotator).get(target)
             ann_store.touch(self.db, doc_id, annotator)
             ann_store.set_stance(self.db, doc_id, annotator, target, value)
@@ -295,12 +357,14 @@ class Project:
         self._scheme.check_stance(target)
         check_offsets(start, end, self._text(doc_id), "evidence")
         with self.db.atomic():
+            self.log("add_evidence", doc_id, annotator, target=target, start=start, end=end)
             ann_store.touch(self.db, doc_id, annotator)
             ann_store.add_evidence(self.db, doc_id, annotator, target, Evidence(start, end))
         return Evidence(start, end)
 
     def remove_stance_evidence(self, doc_id: str, annotator: str, target: str, start: int, end: int) -> None:
         with self.db.atomic():
+            self.log("remove_evidence", doc_id, annotator, target=target, start=start)
             ann_store.remove_evidence(self.db, doc_id, annotator, target, Evidence(start, end))
             ann_store.touch(self.db, doc_id, annotator)
 
@@ -309,6 +373,7 @@ class Project:
         status = Status.parse(status) if isinstance(status, str) else status
         self._text(doc_id)
         with self.db.atomic():
+            self.log("set_status", doc_id, annotator, status=str(status))
             previous = ann_store.get_status(self.db, doc_id, annotator)
             if status == Status.NOT_STARTED:
                 self.db.execute(
@@ -321,12 +386,14 @@ class Project:
 
     def set_note(self, doc_id: str, annotator: str, note: str) -> str:
         with self.db.atomic():
+            self.log("set_note", doc_id, annotator, length=len(note))
             previous = ann_store.load_annotation(self.db, doc_id, annotator).note
             ann_store.set_note(self.db, doc_id, annotator, note)
         return previous
 
     def set_flags(self, doc_id: str, annotator: str, flags: list[str]) -> list[str]:
         with self.db.atomic():
+            self.log("set_flags", doc_id, annotator, flags=sorted(flags))
             previous = ann_store.load_annotation(self.db, doc_id, annotator).flags
             ann_store.set_flags(self.db, doc_id, annotator, flags)
         return previous
@@ -374,11 +441,13 @@ class Project:
 
     def reject_suggestion(self, doc_id: str, annotator: str, kind: str, start: int, end: int, label: str) -> None:
         with self.db.atomic():
+            self.log("reject_suggestion", doc_id, annotator, kind=kind, start=start, label=label)
             ann_store.touch(self.db, doc_id, annotator)
             sugg_store.reject(self.db, doc_id, annotator, kind, start, end, label)
 
     def unreject_suggestion(self, doc_id: str, annotator: str, kind: str, start: int, end: int, label: str) -> None:
         with self.db.atomic():
+            self.log("unreject_suggestion", doc_id, annotator, kind=kind, start=start)
             sugg_store.unreject(self.db, doc_id, annotator, kind, start, end, label)
 
     # -- statistics ------------------------------------------------------------------------------------------
@@ -388,7 +457,8 @@ class Project:
         for name in ann_store.annotator_names(db):
             per[name] = {"done": 0, "in_progress": 0, "not_started": 0, "spans": 0, "events": 0, "stance": 0}
         for name, status, n in db.execute("SELECT annotator, status, count(*) FROM doc_states GROUP BY 1, 2"):
-            per.setdefault(name, {})[status] = n
+            if name in per:
+                per[name][status] = n
         for table, key in (("spans", "spans"), ("events", "events"), ("stance", "stance")):
             for name, n in db.execute(f"SELECT annotator, count(*) FROM {table} GROUP BY 1"):
                 per[name][key] = n
@@ -424,6 +494,15 @@ class Project:
         for name, type_, n in db.execute("SELECT annotator, type, count(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"):
             per[name]["event_types"][type_] = n
             event_types[type_] += n
+        # Names registered by an older version without any work are not annotators (issue 11).
+        working = set(ann_store.annotator_names(db))
+        per = {name: counts for name, counts in per.items() if name in working}
+        done_docs: dict[str, set[str]] = {}
+        for name, doc_id in ann_store.layers_with_status(db, Status.DONE):
+            done_docs.setdefault(name, set()).add(doc_id)
+        for name, effort in effort_by_annotator(operation_log.times_per_article(db), done_docs).items():
+            if name in per:
+                per[name]["effort"] = effort
         model = self.suggestion_model()
         suggestions = sugg_store.suggestion_counts(db, model)
         suggestions["model"] = model
@@ -439,6 +518,11 @@ class Project:
             "suggestions": suggestions,
             "suggestion_quality": suggestion_quality(self),
         }
+
+
+def set_writer_wait(seconds: float, notify: Callable[[str], None] | None = None) -> None:
+    """How long this process's writes wait for other processes' transactions; `notify` hears after 2 s."""
+    database.set_wait_policy(seconds, notify)
 
 
 def _check_name(name: str) -> None:

@@ -11,9 +11,12 @@ from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.core.model import Argument, Span, Status
+from annotator.core import operations
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Argument, Event, Span, Status
 from annotator.core.project import Project
 from annotator.gui.article import SPAN, SUGGESTION, ItemKey
+from annotator.gui.changes import change_hub
 
 
 class Session(Protocol):
@@ -65,11 +68,19 @@ class ProjectCommand(QUndoCommand):
         if self._first:  # QUndoStack.push calls redo(); the work was done in __init__
             self._first = False
             return
-        self._do()
+        try:
+            self._do()
+        except AnnotatorError as exc:  # busy, read-only, full disk: say so rather than raise through Qt
+            change_hub().failed.emit(f"Could not redo “{self.text()}”: {exc}")
+            return
         self.session.after_change(self.doc_id, self.focus_after_do(), self.dirty(), self.reload_all)
 
     def undo(self) -> None:
-        self._undo()
+        try:
+            self._undo()
+        except AnnotatorError as exc:
+            change_hub().failed.emit(f"Could not undo “{self.text()}”: {exc}")
+            return
         self.session.after_change(self.doc_id, self.focus_after_undo(), self.dirty(), self.reload_all)
 
     def _do(self) -> None:
@@ -129,14 +140,8 @@ class DeleteSpan(ProjectCommand):
         return bool(self.detached)
 
     def _do(self) -> None:
-        with self.project.db.atomic():
-            self._delete(self.span)
-            self.detached = []
-            for event in self.project.annotation(self.doc_id, self.annotator).events:
-                for arg in event.arguments:
-                    if (arg.start, arg.end) == (self.span.start, self.span.end):
-                        self.project.remove_argument(event.id, arg.id)
-                        self.detached.append(((event.trigger_start, event.trigger_end, event.type), arg))
+        found = span_id(self.project, self.doc_id, self.annotator, self.span.start, self.span.end, self.span.label)
+        self.detached = self.project.remove_span(found)[1] if found is not None else []
 
     def _undo(self) -> None:
         with self.project.db.atomic():
@@ -206,24 +211,61 @@ class RejectSuggestion(ProjectCommand):
 
 
 class AcceptAll(ProjectCommand):
-    """Accept every open suggestion of the article in one transaction."""
+    """Accept every open suggestion of the article (entities and events) in one transaction; undo and redo
+    restore the layer as it was before or after (one transaction each)."""
 
-    def __init__(self, session: Session, doc_id: str, spans: list[Span]):
-        self.spans = spans
-        super().__init__(session, doc_id, f"Accept {len(spans)} suggestion(s)")
+    reload_all = True
+
+    def __init__(self, session: Session, doc_id: str, spans: list[Span], events: list[Event]):
+        self.spans, self.events = spans, events
+        self.changes: operations.Changes | None = None
+        super().__init__(session, doc_id, f"Accept {len(spans) + len(events)} suggestion(s)")
 
     def _do(self) -> None:
-        with self.project.db.atomic():
-            for span in self.spans:
-                self._add(span)
+        if self.changes is None:
+            _, self.changes = operations.record(
+                self.project,
+                self.text(),
+                lambda: self.project.accept_suggestions(self.doc_id, self.annotator, self.spans, self.events),
+                lambda: [(self.doc_id, self.annotator)],
+                name="accept_all",
+                annotator=self.annotator,
+            )
+        else:
+            operations.redo(self.project, self.changes, self.annotator)
 
     def _undo(self) -> None:
-        with self.project.db.atomic():
-            for span in self.spans:
-                self._delete(span)
+        assert self.changes is not None
+        operations.undo(self.project, self.changes, self.annotator)
 
-    def dirty(self) -> list[tuple[int, int]]:
-        return [(s.start, s.end) for s in self.spans]
+
+class RecordedCommand(QUndoCommand):
+    """A recorded bulk operation (review decision, scheme edit, merge): undo and redo restore its captures, and
+    every window hears of it through the change hub."""
+
+    def __init__(self, project: Project, changes: operations.Changes, annotator: str | None = None):
+        super().__init__(changes.description)
+        self.project, self.changes, self.annotator = project, changes, annotator
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # the work was done (and recorded) before the command was pushed
+            self._first = False
+        else:
+            try:
+                operations.redo(self.project, self.changes, self.annotator)
+            except AnnotatorError as exc:
+                change_hub().failed.emit(f"Could not redo “{self.text()}”: {exc}")
+                return
+        change_hub().changed.emit(self.changes)
+
+    def undo(self) -> None:
+        try:
+            operations.undo(self.project, self.changes, self.annotator)
+        except AnnotatorError as exc:
+            change_hub().failed.emit(f"Could not undo “{self.text()}”: {exc}")
+            return
+        change_hub().changed.emit(self.changes)
 
 
 class SetStatus(ProjectCommand):

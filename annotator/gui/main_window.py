@@ -14,18 +14,21 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import settings
+from annotator.core import operations
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 from annotator.core.scheme import Scheme
 from annotator.gui import doc_query, workers
 from annotator.gui.article_view import ArticleView
+from annotator.gui.changes import change_hub
+from annotator.gui.commands import RecordedCommand
 from annotator.gui.dialogs import GuidelinesDock, ShortcutsDialog, ask_annotator, locked_choice
 from annotator.gui.document_list import DocumentList
 from annotator.gui.event_panel import EventTree
 from annotator.gui.file_actions import FileActions
 from annotator.gui.keys import ArticleKeys
 from annotator.gui.lock import ProjectLock
-from annotator.gui.review import add_merge_action, add_review_menu
+from annotator.gui.review import add_merge_action, add_review_menu, close_windows
 from annotator.gui.scheme_actions import SchemeActions
 from annotator.gui.session import Session
 from annotator.gui.span_panel import SpanPanel
@@ -33,6 +36,9 @@ from annotator.gui.stance_panel import StancePanel
 from annotator.gui.suggest_process import SuggestProcess
 
 NO_AUTO_SUGGEST = "ANNOTATOR_NO_AUTO_SUGGEST"  # set to 1 to never start the suggestion process by itself
+
+
+BUSY_WAIT_SECONDS = 0.1  # the longest a write may block the window when another program holds the file
 
 
 class ProjectRefused(AnnotatorError):
@@ -75,6 +81,8 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self._reload_timer.timeout.connect(self._reload_suggestions)
         self._build_status_bar()
         self._build_menus()
+        change_hub().changed.connect(self._changes_arrived)
+        change_hub().failed.connect(self._show_failure)
         self.open_project(project_path, document_id=document_id)
 
     # -- project life cycle ------------------------------------------------------------------------------------
@@ -89,14 +97,14 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
                 raise ProjectRefused(f"{path}: open in {holder.describe()}; not opened")
             readonly = True
         try:
-            project = Project.open(path, readonly=readonly)
+            # a busy file blocks the window at most 100 ms; the session retries in the background
+            project = Project.open(path, readonly=readonly, wait=BUSY_WAIT_SECONDS)
         except Exception:
             lock.release()
             raise
         self.close_project()
         self.project, self.lock = project, lock
-        if not readonly:
-            project.add_annotator(self.annotator)
+        if not readonly:  # the annotator is registered by their first action, not by opening the window
             settings.add_recent_project(path)
         self._build_central(project)
         self._refresh_recent()
@@ -364,7 +372,12 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         file.addSeparator()
         self._action(file, "&Import files…", self.choose_import, "Ctrl+I", "actionImport")
         self._action(file, "&Export…", self.choose_export, "Ctrl+E", "actionExport")
-        add_merge_action(file, lambda: self.project and self.project.path, lambda _report: self._import_done("merged"))
+        add_merge_action(
+            file,
+            lambda: self.project and self.project.path,
+            lambda _report: self._import_done("merged (Ctrl+Z takes the merge back)"),
+            self.push_changes,
+        )
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.Quit, "actionQuit")
         self.edit_menu = bar.addMenu("&Edit")
@@ -393,7 +406,12 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         sugg = bar.addMenu("&Suggestions")
         self._action(sugg, "Compute suggestions now", self.start_suggestions, None, "actionSuggest")
         self._action(sugg, "Cancel suggestions", self.cancel_suggestions, None, "actionCancelSuggest")
-        add_review_menu(bar, lambda: self.project and self.project.path, lambda: self.session.doc_id)
+        add_review_menu(
+            bar,
+            lambda: self.project and self.project.path,
+            lambda: self.session.doc_id,
+            lambda: {"project": self.project, "undo_stack": self.session.undo_stack},
+        )
         help_ = bar.addMenu("&Help")
         self._action(help_, "Keyboard shortcuts", self.show_shortcuts, QKeySequence.HelpContents, "actionShortcuts")
         self.guidelines = GuidelinesDock(Scheme(name=""), self)
@@ -458,5 +476,41 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         super().keyPressEvent(event)
 
     def closeEvent(self, event) -> None:
+        # Ctrl+Q ends the process: the review and agreement windows close first (their decisions are written
+        # through this window's project), then the project, and the lock goes last.
+        close_windows()
         self.close_project()
         super().closeEvent(event)
+
+    # -- changes made by operations of this process (review decisions, scheme edits, merges, undo/redo) --------
+    def _changes_arrived(self, changes) -> None:
+        if self.project is None or not hasattr(self, "session") or not changes.concerns(self.project):
+            return
+        if changes.scheme:
+            self.project.reload_scheme()
+            self.documents.set_labels(self.project.scheme.entity_labels)
+            self.guidelines.set_scheme(self.project.scheme)
+        if changes.documents_added or changes.scheme:
+            self.documents.apply_filters()
+        doc_id = self.session.doc_id
+        if doc_id is not None and (changes.scheme or doc_id in changes.documents):
+            if self.project.has_document(doc_id):
+                self.session.open_document(doc_id)
+            else:
+                first = self.documents.model.doc_id(0)
+                if first is not None:
+                    self.open_document(first)
+            self._refresh_panel()
+        self.update_status()
+
+    def _show_failure(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+
+    def record(self, description: str, work, layers, **options):
+        """Run a bulk operation as one undoable step on this window's undo stack (see core.operations)."""
+        result, changes = operations.record(self.project, description, work, layers, **options)
+        self.push_changes(changes)
+        return result
+
+    def push_changes(self, changes) -> None:
+        self.session.undo_stack.push(RecordedCommand(self.project, changes))

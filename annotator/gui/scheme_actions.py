@@ -15,23 +15,19 @@ class SchemeActions:
         answer = QMessageBox.question(self, "annotator", text, QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
         return answer == QMessageBox.Yes
 
-    def _edit_scheme(self, edit) -> bool:
+    def _edit_scheme(self, edit, description: str = "Edit scheme", using: tuple[str, ...] = (), renamed=None) -> bool:
         """Run one scheme edit; errors are explained, the window picks up the new labels, keys and colours."""
         if self.project is None or self.project.readonly:
             self.statusBar().showMessage("This project is open read-only: the scheme cannot change.", 6000)
             return False
+        project = self.project
+        layers = [layer for label in using for layer in project.layers_using_label(label)]
         try:
-            edit()
+            # one undoable step: the scheme and every layer the edit may rewrite are captured (core.operations)
+            self.record(description, edit, lambda: layers, scheme=True, name="scheme_edit", renamed=renamed)
         except AnnotatorError as exc:
             QMessageBox.warning(self, "Scheme", str(exc))
             return False
-        scheme = self.project.scheme
-        doc_id = self.session.doc_id
-        self.documents.set_labels(scheme.entity_labels)
-        self.guidelines.set_scheme(scheme)
-        if doc_id is not None:
-            self.session.open_document(doc_id)
-            self._refresh_panel()
         return True
 
     def _ask(self, title: str, label: str, items: list[str] | None = None) -> str | None:
@@ -44,26 +40,29 @@ class SchemeActions:
     def add_entity(self) -> None:
         name = self._ask("Add entity label", "Label (e.g. WEAPON):")
         if name:
-            self._edit_scheme(lambda: scheme_edits.add_entity(self.project, name))
+            self._edit_scheme(lambda: scheme_edits.add_entity(self.project, name), f"Add label {name}")
 
     def add_event_type(self) -> None:
         name = self._ask("Add event type", "Event type (e.g. ARREST):")
         roles = self._ask("Add event type", "Roles, separated by commas (e.g. Agent, Person, Place):") if name else None
         if name:
-            self._edit_scheme(lambda: scheme_edits.add_event_type(self.project, name, (roles or "").split(",")))
+            self._edit_scheme(
+                lambda: scheme_edits.add_event_type(self.project, name, (roles or "").split(",")),
+                f"Add event type {name}",
+            )
 
     def add_role(self) -> None:
         assert self.project is not None
         type_ = self._ask("Add role", "Event type:", self.project.scheme.event_types)
         role = self._ask("Add role", f"New role of {type_}:") if type_ else None
         if type_ and role:
-            self._edit_scheme(lambda: scheme_edits.add_role(self.project, type_, role))
+            self._edit_scheme(lambda: scheme_edits.add_role(self.project, type_, role), f"Add role {role}")
 
     def _add_simple(self, what: str) -> None:
         name = self._ask(f"Add {what}", f"New {what}:")
         func = scheme_edits.add_stance_target if what == "stance target" else scheme_edits.add_stance_value
         if name:
-            self._edit_scheme(lambda: func(self.project, name))
+            self._edit_scheme(lambda: func(self.project, name), f"Add {what} {name}")
 
     def rename_label(self, label: str | None = None) -> None:
         assert self.project is not None
@@ -72,7 +71,12 @@ class SchemeActions:
             return
         new, ok = QInputDialog.getText(self, "Rename label", f"New name for {label} (spans and suggestions follow):")
         if ok and new.strip():
-            self._edit_scheme(lambda: scheme_edits.rename_label(self.project, label, new.strip()))
+            self._edit_scheme(
+                lambda: scheme_edits.rename_label(self.project, label, new.strip()),
+                f"Rename label {label} → {new.strip()}",
+                using=(label,),
+                renamed=(label, new.strip()),
+            )
 
     def delete_label(self, label: str | None = None) -> None:
         assert self.project is not None
@@ -90,5 +94,8 @@ class SchemeActions:
         else:
             text = f"Delete the label {label}? No span uses it."
         if self.confirm(text):
-            self._edit_scheme(lambda: scheme_edits.delete_label(self.project, label, delete_spans=True))
-            self.session.undo_stack.clear()  # earlier steps may refer to the deleted label
+            self._edit_scheme(
+                lambda: scheme_edits.delete_label(self.project, label, delete_spans=True),
+                f"Delete label {label}",
+                using=(label,),
+            )

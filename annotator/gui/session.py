@@ -7,11 +7,14 @@ re-reads the article's layer and repaints only what changed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+import contextlib
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor, QUndoStack
 
-from annotator.core.errors import AnnotatorError
-from annotator.core.model import Span, Status
+from annotator.core.errors import AnnotatorError, ProjectBusyError
+from annotator.core.model import Argument, Event, Span, Status
 from annotator.core.project import Project
 from annotator.gui import commands, event_commands
 from annotator.gui.article import (
@@ -26,6 +29,8 @@ from annotator.gui.article import (
 )
 from annotator.gui.article_view import ArticleView
 from annotator.gui.key_sequences import KeySequences
+
+BUSY_GIVE_UP_SECONDS = 60.0  # an action still not written after this long is dropped, and the user told so
 
 
 class Session(KeySequences, QObject):
@@ -49,6 +54,10 @@ class Session(KeySequences, QObject):
         self.mode: str | None = None  # a key sequence in progress: event_type, role, stance_target, stance_value
         self.pending: dict = {}
         self.stance_target: str | None = None  # the stance panel's current target
+        self._waiting: list = []  # actions waiting for a busy project file, in order
+        self._busy_since = 0.0
+        self._retry_timer = QTimer(self, interval=300)
+        self._retry_timer.timeout.connect(self._retry_waiting)
 
     @property
     def doc_id(self) -> str | None:
@@ -64,7 +73,9 @@ class Session(KeySequences, QObject):
         colors = {e.label: e.color for e in scheme.entities} | {e.type: e.color for e in scheme.events}
         self.view.show_article(self.state.document.text, self.state.items, colors)
         if not self.readonly:
-            self.project.set_last_document(self.annotator, doc_id)
+            # a busy or read-only file: remembering the place is not worth a message
+            with contextlib.suppress(AnnotatorError):
+                self.project.set_last_document(self.annotator, doc_id)
         self.article_opened.emit(doc_id)
         self.focus_changed.emit(None)
 
@@ -176,10 +187,48 @@ class Session(KeySequences, QObject):
         return self.state is not None
 
     def _push(self, make) -> None:
+        """Do an action (a command does its work when made) and put it on the undo stack. If another program
+        holds the file's write lock, the action waits in a queue, retried in the background, and is shown only
+        once written; later actions wait behind it so they are written in order."""
+        if self._waiting:
+            self._waiting.append(make)
+            self.message.emit(f"Waiting for the project file: {len(self._waiting)} action(s) not saved yet…")
+            return
         try:
             self.undo_stack.push(make())
+        except ProjectBusyError:
+            self._waiting.append(make)
+            self._busy_since = time.monotonic()
+            self._retry_timer.start()
+            self.message.emit(
+                "The project file is busy (another program is writing to it): your change is saved as soon as "
+                "it is free…"
+            )
         except AnnotatorError as exc:
             self.message.emit(str(exc))
+
+    def _retry_waiting(self) -> None:
+        while self._waiting:
+            make = self._waiting[0]
+            try:
+                self.undo_stack.push(make())
+            except ProjectBusyError as exc:
+                if time.monotonic() - self._busy_since > BUSY_GIVE_UP_SECONDS:
+                    lost = len(self._waiting)
+                    self._waiting.clear()
+                    self._retry_timer.stop()
+                    self.message.emit(f"{lost} action(s) could not be saved and were not done: {exc}")
+                return
+            except AnnotatorError as exc:
+                self.message.emit(str(exc))
+            self._waiting.pop(0)
+        self._retry_timer.stop()
+        self.message.emit("Saved: the project file is free again.")
+
+    @property
+    def waiting(self) -> int:
+        """Actions not yet written because the file is busy."""
+        return len(self._waiting)
 
     def label_key(self, label: str) -> None:
         """A label key: a new span from the selection (or the word at the caret), else relabel the focused item."""
@@ -285,18 +334,17 @@ class Session(KeySequences, QObject):
             self.message.emit("No open suggestions in this article.")
             return
         doc_id = self.state.document.id
-        self.undo_stack.beginMacro(f"Accept {len(spans) + len(events)} suggestion(s)")
-        try:
-            if spans:
-                self._push(lambda: commands.AcceptAll(self, doc_id, spans))
-            for e in events:
-                self._push(
-                    lambda e=e: event_commands.AddEvent(
-                        self, doc_id, e.type, e.trigger_start, e.trigger_end, self._fitting(e), "model"
-                    )
-                )
-        finally:
-            self.undo_stack.endMacro()
+        fitted = [
+            Event(
+                e.type,
+                e.trigger_start,
+                e.trigger_end,
+                tuple(Argument(a.role, a.start, a.end) for a in self._fitting(e)),
+                source="model",
+            )
+            for e in events
+        ]
+        self._push(lambda: commands.AcceptAll(self, doc_id, spans, fitted))
 
     def mark_done(self) -> bool:
         if not self._writable():
@@ -304,7 +352,7 @@ class Session(KeySequences, QObject):
         assert self.state is not None
         doc_id = self.state.document.id
         self._push(lambda: commands.SetStatus(self, doc_id, Status.DONE))
-        return True
+        return not self._waiting  # waiting for a busy file: stay on the article until it is written
 
     def clear_selection_and_focus(self) -> None:
         cursor = self.view.textCursor()

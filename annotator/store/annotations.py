@@ -19,7 +19,20 @@ def ensure_annotator(db: Database, name: str) -> None:
 
 
 def annotator_names(db: Database) -> list[str]:
-    return [r[0] for r in db.execute("SELECT name FROM annotators ORDER BY created_at, name")]
+    """Annotators who have done something: a span, an event, a stance, a status, a note or a flag. A name that
+    was only registered (an older version did so on opening the window) is not an annotator."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT name FROM annotators a WHERE "
+            "EXISTS (SELECT 1 FROM doc_states s WHERE s.annotator = a.name AND (s.status != 'not_started' "
+            "  OR s.note != '' OR s.flags NOT IN ('[]', ''))) "
+            "OR EXISTS (SELECT 1 FROM spans WHERE annotator = a.name) "
+            "OR EXISTS (SELECT 1 FROM events WHERE annotator = a.name) "
+            "OR EXISTS (SELECT 1 FROM stance WHERE annotator = a.name) "
+            "ORDER BY created_at, name"
+        )
+    ]
 
 
 def touch(db: Database, doc_id: str, annotator: str, status: Status | None = None) -> None:
@@ -40,6 +53,11 @@ def touch(db: Database, doc_id: str, annotator: str, status: Status | None = Non
             "updated_at = excluded.updated_at",
             [doc_id, annotator, str(status), stamp],
         )
+
+
+def has_layer(db: Database, doc_id: str, annotator: str) -> bool:
+    row = db.execute("SELECT 1 FROM doc_states WHERE document_id = ? AND annotator = ?", [doc_id, annotator])
+    return row.fetchone() is not None
 
 
 def get_status(db: Database, doc_id: str, annotator: str) -> Status:
@@ -276,11 +294,26 @@ def layers(db: Database, annotator: str | None = None) -> Iterator[tuple[str, st
     yield from db.execute(sql, [annotator] if annotator else [])
 
 
+def layers_with_status(db: Database, status: Status) -> Iterator[tuple[str, str]]:
+    """(annotator, document id) of the layers with this status."""
+    yield from db.execute("SELECT annotator, document_id FROM doc_states WHERE status = ?", [str(status)])
+
+
+def layers_using_label(db: Database, label: str) -> list[tuple[str, str]]:
+    return [
+        (r[0], r[1])
+        for r in db.execute("SELECT DISTINCT document_id, annotator FROM spans WHERE label = ? ORDER BY 1, 2", [label])
+    ]
+
+
 def set_last_document(db: Database, annotator: str, doc_id: str) -> None:
-    ensure_annotator(db, annotator)
-    db.execute("UPDATE annotators SET last_document = ? WHERE name = ?", [doc_id, annotator])
+    # Kept in `settings`, not in `annotators`: looking at an article must not make anyone an annotator.
+    db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", [f"last_document:{annotator}", doc_id])
 
 
 def last_document(db: Database, annotator: str) -> str | None:
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [f"last_document:{annotator}"]).fetchone()
+    if row:
+        return row[0]
     row = db.execute("SELECT last_document FROM annotators WHERE name = ?", [annotator]).fetchone()
     return row[0] if row else None

@@ -64,3 +64,8 @@ def document_ids(db: Database) -> list[str]:
 
 def count_documents(db: Database) -> int:
     return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
+def delete_document(db: Database, doc_id: str) -> None:
+    """Remove an article and, through the foreign keys, everything attached to it (undo of adding it)."""
+    db.execute("DELETE FROM documents WHERE id = ?", [doc_id])

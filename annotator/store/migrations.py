@@ -159,4 +159,24 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_operation_log(db: Database) -> None:
+    # One row per user action (who, when, which article, what): researchers query it for coding effort, and
+    # `stats` derives the active minutes per article from it. No foreign keys: the history outlives deletions.
+    _run(
+        db,
+        """
+        CREATE TABLE operations (
+            id INTEGER PRIMARY KEY,
+            time TEXT NOT NULL,
+            annotator TEXT,
+            document_id TEXT,
+            name TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX operations_annotator ON operations(annotator, document_id, time);
+        """,
+    )
+
+
 KNOWN = [m.name for m in migrations._migrations]

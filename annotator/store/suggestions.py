@@ -139,3 +139,9 @@ def write_many(db: Database, items: Iterable[tuple[Suggestions, str]]) -> int:
             write_suggestions(db, sugg, h)
             n += 1
     return n
+
+
+def rename_label(db: Database, old: str, new: str) -> None:
+    """Suggested spans and span rejections follow an entity label's renaming (and its undo)."""
+    db.execute("UPDATE suggested_spans SET label = ? WHERE label = ?", [new, old])
+    db.execute("UPDATE OR IGNORE rejected_suggestions SET label = ? WHERE label = ? AND kind = 'span'", [new, old])

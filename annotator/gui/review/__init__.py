@@ -41,24 +41,37 @@ def open_review_window(project_path: str | Path, document_id: str | None = None,
     return window
 
 
-def open_agreement_window(project_path: str | Path, **options):
-    """Open the agreement view; double-clicking an article opens it in the review window."""
+def open_agreement_window(project_path: str | Path, review_options: dict | None = None, **options):
+    """Open the agreement view; double-clicking an article opens it in the review window (with
+    `review_options`, e.g. the main window's project and undo stack)."""
     from annotator.gui.review.agreement_view import AgreementWindow
 
     _ensure_app()
     window = AgreementWindow(project_path, **options)
-    window.review_requested.connect(lambda doc_id: _keep(open_review_window(project_path, doc_id)))
+    window.review_requested.connect(
+        lambda doc_id: _keep(open_review_window(project_path, doc_id, **(review_options or {})))
+    )
     window.show()
     return window
 
 
+def close_windows() -> None:
+    """Close every review and agreement window (the main window does so when it closes: Ctrl+Q ends it all)."""
+    for window in list(_windows):
+        window.close()
+
+
 def add_review_menu(
-    menu_bar, project_path: Callable[[], str | Path | None], document_id: Callable[[], str | None] | None = None
+    menu_bar,
+    project_path: Callable[[], str | Path | None],
+    document_id: Callable[[], str | None] | None = None,
+    review_options: Callable[[], dict] | None = None,
 ):
     """Add a "Review" menu (review disagreements, agreement) to a window's menu bar; returns the menu.
 
     `project_path` and `document_id` are called when an action runs, so they follow the window's current project
-    and article. The main window calls: `add_review_menu(self.menuBar(), lambda: self.project and
+    and article; `review_options()` gives the review window the main window's project and undo stack, so both
+    windows share one way into the file and one undo history. The main window calls: `add_review_menu(self.menuBar(), lambda: self.project and
     self.project.path, lambda: self.current_document_id)`.
     """
     from PySide6.QtGui import QAction, QKeySequence
@@ -68,12 +81,13 @@ def add_review_menu(
     def review() -> None:
         path = project_path()
         if path:
-            _keep(open_review_window(path, document_id() if document_id else None))
+            options = review_options() if review_options else {}
+            _keep(open_review_window(path, document_id() if document_id else None, **options))
 
     def agreement() -> None:
         path = project_path()
         if path:
-            _keep(open_agreement_window(path))
+            _keep(open_agreement_window(path, review_options() if review_options else None))
 
     review_action = QAction("Review disagreements…", menu)
     review_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
@@ -86,11 +100,11 @@ def add_review_menu(
     return menu
 
 
-def add_merge_action(menu, project_path: Callable[[], str | Path | None], on_merged=None):
+def add_merge_action(menu, project_path: Callable[[], str | Path | None], on_merged=None, on_recorded=None):
     """Add "Merge project files…" to a menu (File); see `annotator.gui.review.merge_dialog`."""
     from annotator.gui.review.merge_dialog import add_merge_action as add
 
-    return add(menu, project_path, on_merged)
+    return add(menu, project_path, on_merged, on_recorded)
 
 
-__all__ = ["add_merge_action", "add_review_menu", "open_agreement_window", "open_review_window"]
+__all__ = ["add_merge_action", "add_review_menu", "close_windows", "open_agreement_window", "open_review_window"]

@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.merge import MergeReport, merge_projects
+from annotator.core.merge import MergeReport
+from annotator.core.merge_undo import merge_recorded
 from annotator.core.project import Project
 
 
 class MergeJob(QThread):
-    merged = Signal(object)  # MergeReport
+    merged = Signal(object, object)  # MergeReport, Changes (for the undo stack)
     failed = Signal(str)
 
     def __init__(self, project_path: str | Path, others: list[str], add_documents: bool, parent=None):
@@ -36,13 +37,13 @@ class MergeJob(QThread):
     def run(self) -> None:
         try:
             with Project.open(self.project_path) as project:
-                report = merge_projects(project, self.others, add_documents=self.add_documents)
+                report, changes = merge_recorded(project, self.others, add_documents=self.add_documents)
         except AnnotatorError as exc:
             self.failed.emit(str(exc))
         except Exception:  # a bug: show it rather than lose it in a thread
             self.failed.emit(traceback.format_exc())
         else:
-            self.merged.emit(report)
+            self.merged.emit(report, changes)
 
 
 def describe(report: MergeReport) -> str:
@@ -60,6 +61,7 @@ class MergeDialog(QDialog):
     """Choose project files, optionally add missing articles, merge; the outcome is shown as plain text."""
 
     finished_merge = Signal(object)  # MergeReport, or None after an error
+    recorded = Signal(object)  # the merge's Changes: the main window puts them on its undo stack
 
     def __init__(self, project_path: str | Path, parent=None):
         super().__init__(parent)
@@ -113,8 +115,9 @@ class MergeDialog(QDialog):
         self.job.failed.connect(self._failed)
         self.job.start()
 
-    def _merged(self, report: MergeReport) -> None:
-        self.outcome.setPlainText(describe(report))
+    def _merged(self, report: MergeReport, changes) -> None:
+        self.recorded.emit(changes)
+        self.outcome.setPlainText(describe(report) + "\n\n(Edit > Undo takes the whole merge back.)")
         self.merge_button.setEnabled(True)
         self.finished_merge.emit(report)
 
@@ -130,7 +133,10 @@ class MergeDialog(QDialog):
 
 
 def add_merge_action(
-    menu, project_path: Callable[[], str | Path | None], on_merged: Callable[[object], None] | None = None
+    menu,
+    project_path: Callable[[], str | Path | None],
+    on_merged: Callable[[object], None] | None = None,
+    on_recorded: Callable[[object], None] | None = None,
 ):
     """Add "Merge project files…" to a menu (the main window's File menu); `on_merged(report)` lets the window
     refresh what it shows. Returns the action."""
@@ -144,6 +150,8 @@ def add_merge_action(
             return
         holder = menu.parentWidget() if hasattr(menu, "parentWidget") else None
         dialog = MergeDialog(path, holder.window() if holder is not None else None)
+        if on_recorded is not None:
+            dialog.recorded.connect(on_recorded)
         if on_merged is not None:
             dialog.finished_merge.connect(lambda report: report is not None and on_merged(report))
         dialog.open()

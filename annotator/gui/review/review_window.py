@@ -12,7 +12,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QFont,
+    QKeyEvent,
+    QKeySequence,
+    QTextCharFormat,
+    QTextCursor,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,7 +40,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core import operations
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import GOLD
 from annotator.core.project import Project
+from annotator.gui.changes import change_hub
+from annotator.gui.commands import RecordedCommand
 from annotator.gui.positions import PositionMap
 from annotator.gui.review.adjudication import (
     ArticleReview,
@@ -79,9 +94,14 @@ class ReviewWindow(QMainWindow):
         document_id: str | None = None,
         *,
         project: Project | None = None,
+        undo_stack: QUndoStack | None = None,
         auto_accept: bool = True,
     ):
         super().__init__()
+        # Opened from the main window, the review shares its project (one way into the file) and its undo
+        # stack (Ctrl+Z in either window undoes the last action of both); standalone it has its own.
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        change_hub().changed.connect(self._changes_arrived)
         self.setObjectName("reviewWindow")
         self.resize(1280, 820)
         self._owns_project = project is None
@@ -128,6 +148,14 @@ class ReviewWindow(QMainWindow):
         outer.setSizes([260, 1020])
         self.setCentralWidget(outer)
         self.statusBar().addPermanentWidget(self.progress_label)
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts([QKeySequence.StandardKey.Undo])
+        undo.setObjectName("reviewUndo")
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        redo.setObjectName("reviewRedo")
+        self.addAction(undo)
+        self.addAction(redo)
 
         menu = self.menuBar().addMenu("&Review")
         self.auto_accept_action = QAction("Accept items all annotators agree on automatically", self)
@@ -375,26 +403,34 @@ class ReviewWindow(QMainWindow):
         if unit.kind == "stance" and not unit.versions.get(self.review.annotators[index]):
             self.statusBar().showMessage(f"{self.review.annotators[index]} set no stance here", 4000)
             return
-        self.review.take_version(unit, self.review.annotators[index])
-        self._after_decision(unit)
+        who = self.review.annotators[index]
+        if self._record(f"Review: take {who}'s version", lambda: self.review.take_version(unit, who)):
+            self._after_decision(unit)
+            self.statusBar().showMessage(f"Gold: {who}'s version taken (Ctrl+Z to undo)", 4000)
 
     def reject_all(self) -> None:
         unit = self.current_unit()
         if unit is None or self.review is None or self.project.readonly or unit.kind == "stance":
             return
-        self.review.decide(unit, ())
-        self._after_decision(unit)
+        if self._record("Review: reject every version", lambda: self.review.decide(unit, ())):
+            self._after_decision(unit)
+            self.statusBar().showMessage("Gold: every version rejected (Ctrl+Z to undo)", 4000)
 
     def undo_current(self) -> None:
         unit = self.current_unit()
         if unit is None or self.review is None or self.project.readonly:
             return
-        self.review.undo(unit)
-        self.unit_decided.emit(unit.key)
-        self._refresh()
+        if self._record("Review: reopen a decision", lambda: self.review.undo(unit)):
+            self.unit_decided.emit(unit.key)
+            self._refresh()
 
     def accept_agreed(self) -> None:
-        if self.review is not None and not self.project.readonly and self.review.accept_agreed():
+        if self.review is None or self.project.readonly:
+            return
+        review = self.review
+        if not any(u.agreed and not review.decided(u) for u in review.units):
+            return  # nothing to accept: no empty step on the undo stack
+        if self._record("Review: accept agreed units", review.accept_agreed):
             self._refresh()
 
     def label_selection(self, label: str) -> bool:
@@ -406,7 +442,9 @@ class ReviewWindow(QMainWindow):
         end = self.positions.to_core(cursor.selectionEnd())
         if end <= start:
             return False
-        self.review.add_span(start, end, label)
+        review = self.review
+        if not self._record(f"Review: gold span {label}", lambda: review.add_span(start, end, label)):
+            return True
         # the new span may form a unit of its own only in gold: the units stay the annotators'
         self.unit_decided.emit(f"span:{start}-{end}")
         self._refresh()
@@ -418,15 +456,43 @@ class ReviewWindow(QMainWindow):
             return
         cursor = self.text_view.textCursor()
         offset = self.positions.to_core(cursor.selectionStart() if cursor.hasSelection() else cursor.position())
-        if self.review.remove_gold_spans_at(offset):
+        review = self.review
+        if any(s.start <= offset < s.end for s in review.gold.spans) and self._record(
+            "Review: remove gold span", lambda: review.remove_gold_spans_at(offset)
+        ):
             self._refresh()
 
     def _stance_chosen(self, index: int) -> None:
         unit = self.current_unit()
         if unit is None or unit.kind != "stance" or self.review is None or self.project.readonly:
             return
-        self.review.decide(unit, (self.stance_combo.itemText(index),))
-        self._after_decision(unit)
+        value = self.stance_combo.itemText(index)
+        if self._record(f"Review: stance {value}", lambda: self.review.decide(unit, (value,))):
+            self._after_decision(unit)
+
+    def _record(self, description: str, work) -> bool:
+        """Run one decision as a recorded, undoable operation on the gold layer of the article; False (and the
+        reason in the status bar) if it could not be written."""
+        assert self.review is not None
+        doc_id = self.review.doc_id
+        try:
+            _, changes = operations.record(
+                self.project, description, work, lambda: [(doc_id, GOLD)], name="review_decision", annotator=GOLD
+            )
+        except AnnotatorError as exc:
+            self.statusBar().showMessage(str(exc), 10000)
+            self.review.reload_gold()
+            return False
+        self.undo_stack.push(RecordedCommand(self.project, changes, GOLD))
+        return True
+
+    def _changes_arrived(self, changes) -> None:
+        """An undo or redo (here or in the main window) changed layers: show the gold layer as it now is."""
+        if not self.isVisible() or not changes.concerns(self.project):
+            return
+        if self.review is not None and self.review.doc_id in changes.documents:
+            self.review.reload_gold()
+            self._refresh()
 
     def _auto_accept_toggled(self, on: bool) -> None:
         if on:
@@ -499,6 +565,9 @@ class ReviewWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.count_job.stopped = True
         self.count_job.wait()
-        if self._owns_project:
-            self.project.close()
+        if not getattr(self, "_closed", False):
+            self._closed = True
+            change_hub().changed.disconnect(self._changes_arrived)
+            if self._owns_project:
+                self.project.close()
         super().closeEvent(event)

@@ -1,0 +1,47 @@
+"""The operation log: one row per user action (time, annotator, article, operation name, a little JSON detail).
+
+Written inside the action's own transaction, so the log and the work never disagree, even after a kill.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from sqlite_utils import Database
+
+from annotator.store.database import now
+
+
+def record(db: Database, name: str, annotator: str | None, doc_id: str | None, **detail: object) -> None:
+    db.execute(
+        "INSERT INTO operations(time, annotator, document_id, name, detail) VALUES (?, ?, ?, ?, ?)",
+        [now(), annotator, doc_id, name, json.dumps(detail, ensure_ascii=False, default=str)],
+    )
+
+
+def times_per_article(db: Database) -> Iterator[tuple[str, str, list[str]]]:
+    """(annotator, document id, ISO times of their operations in order) for every article someone worked on."""
+    current: tuple[str, str] | None = None
+    times: list[str] = []
+    for annotator, doc_id, time in db.execute(
+        "SELECT annotator, document_id, time FROM operations WHERE annotator IS NOT NULL "
+        "AND document_id IS NOT NULL ORDER BY annotator, document_id, time"
+    ):
+        if (annotator, doc_id) != current:
+            if current is not None:
+                yield (*current, times)
+            current, times = (annotator, doc_id), []
+        times.append(time)
+    if current is not None:
+        yield (*current, times)
+
+
+def recent(db: Database, limit: int = 100) -> list[dict]:
+    rows = db.execute(
+        "SELECT id, time, annotator, document_id, name, detail FROM operations ORDER BY id DESC LIMIT ?", [limit]
+    ).fetchall()
+    return [
+        {"id": r[0], "time": r[1], "annotator": r[2], "document_id": r[3], "name": r[4], "detail": json.loads(r[5])}
+        for r in rows
+    ]
