@@ -190,35 +190,6 @@ def test_rtl_paragraph_laid_out_right_to_left(tmp_path, window_on):
     assert view.cursorRect().x() < width / 2
 
 
-def test_second_window_is_refused_or_read_only(tmp_path, window_on, qtbot):
-    from annotator.gui.main_window import ProjectRefused
-
-    path = make_project(tmp_path)
-    lock = path.with_name(path.name + ".lock")
-    # another live process on this host holds the project: our parent process stands in for it
-    import json
-    import os
-    import socket
-
-    lock.write_text(json.dumps({"pid": os.getppid(), "host": socket.gethostname(), "since": "2024-01-01T00:00:00"}))
-    with pytest.raises(ProjectRefused):
-        window_on(path, on_locked="refuse")
-    ro = window_on(path, on_locked="readonly")
-    assert ro.session.readonly
-    view = view_of(ro)
-    select(view, TRICKY, "Taliban", ro.session.state)
-    qtbot.keyClick(view, Qt.Key_3)
-    assert layer(path).spans == []
-    ro.close()
-    assert lock.exists()  # not ours to remove
-    # a stale lock (dead process) is taken over, and released on close
-    lock.write_text(json.dumps({"pid": 2**22 + 12345, "host": socket.gethostname(), "since": ""}))
-    rw = window_on(path)
-    assert not rw.session.readonly
-    rw.close()
-    assert not lock.exists()
-
-
 def test_choosing_a_panel_row_focuses_the_span(tmp_path, window_on, qtbot):
     path = make_project(tmp_path, suggestions={"a1": [("Kabul", "GPE"), ("Tuesday", "DATE")]})
     window = window_on(path, document_id="a1")

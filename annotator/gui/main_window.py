@@ -88,9 +88,14 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
     # -- project life cycle ------------------------------------------------------------------------------------
     def open_project(self, path: str | Path, document_id: str | None = None) -> None:
         path = Path(path)
-        lock = ProjectLock(path)
         readonly = self.force_readonly
-        holder = None if readonly else lock.acquire()
+        # Reopening the project this window holds (Switch annotator, File > Recent) keeps its lock: releasing and
+        # taking it again would leave a moment in which another window could become the writer.
+        if self.lock is not None and self.lock.held and self.lock.project == path.resolve():
+            lock, holder = self.lock, None
+        else:
+            lock = ProjectLock(path)
+            holder = None if readonly else lock.acquire()
         if holder is not None:
             choice = self.on_locked if self.on_locked != "ask" else locked_choice(self, str(path), holder.describe())
             if choice != "readonly":
@@ -100,8 +105,11 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             # a busy file blocks the window at most 100 ms; the session retries in the background
             project = Project.open(path, readonly=readonly, wait=BUSY_WAIT_SECONDS)
         except Exception:
-            lock.release()
+            if lock is not self.lock:
+                lock.release()
             raise
+        if lock is self.lock:
+            self.lock = None  # kept across close_project, which releases only a lock it still finds here
         self.close_project()
         self.project, self.lock = project, lock
         if not readonly:  # the annotator is registered by their first action, not by opening the window
@@ -135,7 +143,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             self.documents.shutdown()
             self.project.close()
             self.project = None
-        if self.lock is not None:
+        if self.lock is not None:  # last, once the connection is closed
             self.lock.release()
             self.lock = None
 
