@@ -284,3 +284,63 @@ def set_last_document(db: Database, annotator: str, doc_id: str) -> None:
 def last_document(db: Database, annotator: str) -> str | None:
     row = db.execute("SELECT last_document FROM annotators WHERE name = ?", [annotator]).fetchone()
     return row[0] if row else None
+
+
+def find_span_id(db: Database, doc_id: str, annotator: str, start: int, end: int, label: str) -> int | None:
+    """The oldest span of the layer at these offsets with this label (undo finds spans by content, not id)."""
+    row = db.execute(
+        "SELECT id FROM spans WHERE document_id = ? AND annotator = ? AND start = ? AND end = ? AND label = ? "
+        "ORDER BY id LIMIT 1",
+        [doc_id, annotator, start, end, label],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def find_event_id(db: Database, doc_id: str, annotator: str, start: int, end: int, type_: str) -> int | None:
+    """The oldest event of the layer with this trigger and type."""
+    row = db.execute(
+        "SELECT id FROM events WHERE document_id = ? AND annotator = ? AND trigger_start = ? AND trigger_end = ? "
+        "AND type = ? ORDER BY id LIMIT 1",
+        [doc_id, annotator, start, end, type_],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def annotators_of(db: Database, doc_id: str) -> list[str]:
+    """Annotators with a layer on the document, by name."""
+    return [
+        r[0] for r in db.execute("SELECT annotator FROM doc_states WHERE document_id = ? ORDER BY annotator", [doc_id])
+    ]
+
+
+def has_layer(db: Database, doc_id: str, annotator: str) -> bool:
+    return (
+        db.execute("SELECT 1 FROM doc_states WHERE document_id = ? AND annotator = ?", [doc_id, annotator]).fetchone()
+        is not None
+    )
+
+
+def reset_status(db: Database, doc_id: str, annotator: str) -> None:
+    """Mark a layer not started again, keeping its work and time stamp."""
+    db.execute(
+        "UPDATE doc_states SET status = 'not_started' WHERE document_id = ? AND annotator = ?", [doc_id, annotator]
+    )
+
+
+def done_documents(db: Database) -> dict[str, list[str]]:
+    """annotator -> ids of the documents they marked done, in document order."""
+    out: dict[str, list[str]] = {}
+    for annotator, doc_id in db.execute(
+        "SELECT s.annotator, s.document_id FROM doc_states s JOIN documents d ON d.id = s.document_id "
+        "WHERE s.status = 'done' ORDER BY s.annotator, d.rowid"
+    ):
+        out.setdefault(annotator, []).append(doc_id)
+    return out
+
+
+def labelled_span_texts(db: Database) -> list[tuple[str, str]]:
+    """(label, covered text) of every confirmed span of every layer."""
+    return db.execute(
+        "SELECT s.label, substr(d.text, s.start + 1, s.end - s.start) FROM spans s "
+        "JOIN documents d ON d.id = s.document_id"
+    ).fetchall()

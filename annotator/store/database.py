@@ -99,3 +99,7 @@ def get_setting(db: Database, key: str, default: str | None = None) -> str | Non
 
 def set_setting(db: Database, key: str, value: str) -> None:
     db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", [key, value])
+
+
+def delete_setting(db: Database, key: str) -> None:
+    db.execute("DELETE FROM settings WHERE key = ?", [key])
