@@ -144,7 +144,7 @@ def export_project(
         from annotator.formats import docbin
 
         nlp = blank_pipeline(project.language, report)
-        if folder:
+        if dev is not None:  # the same as `folder` here: a spaCy export with --dev
             train_ids, dev_ids = split_documents(ids, dev, seed)
             report.split = {"train": train_ids, "dev": dev_ids}
             found = docbin.write_docbin(

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from sqlite_utils import Database
 
 from annotator.core.model import Annotation, Argument, Event, Evidence, Span, Status
-from annotator.store.database import now
+from annotator.store.database import new_id, now
 
 
 def ensure_annotator(db: Database, name: str) -> None:
@@ -107,7 +107,7 @@ def insert_event(db: Database, doc_id: str, annotator: str, event: Event) -> Eve
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [doc_id, annotator, event.type, event.trigger_start, event.trigger_end, event.source, now()],
     )
-    event_id = cur.lastrowid
+    event_id = new_id(cur)
     args = tuple(insert_argument(db, event_id, a) for a in event.arguments)
     return Event(event.type, event.trigger_start, event.trigger_end, args, id=event_id, source=event.source)
 
@@ -190,7 +190,7 @@ def add_evidence(db: Database, doc_id: str, annotator: str, target: str, ev: Evi
         "INSERT INTO stance_evidence(document_id, annotator, target, start, end) VALUES (?, ?, ?, ?, ?)",
         [doc_id, annotator, target, ev.start, ev.end],
     )
-    return cur.lastrowid
+    return new_id(cur)
 
 
 def remove_evidence(db: Database, doc_id: str, annotator: str, target: str, ev: Evidence) -> None:

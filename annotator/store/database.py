@@ -14,6 +14,13 @@ from annotator.store.migrations import KNOWN, migrations
 APPLICATION_ID = 0x414E4E4F  # "ANNO": marks a SQLite file as an annotator project
 
 
+def new_id(cur: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just made (typed optional by sqlite3, but always set after an INSERT)."""
+    if cur.lastrowid is None:
+        raise RuntimeError("INSERT reported no row id")
+    return cur.lastrowid
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
