@@ -1,4 +1,4 @@
-"""The document list: lazy model over SQL, status and label filters, full-text search (FTS5 built on first use)."""
+"""The document list: lazy model over SQL, status and label filters, full-text search (FTS5 filled on first use)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from annotator.core.importing import ImportRecord, import_records
 from annotator.core.model import Document
 from annotator.core.project import Project
 from annotator.gui import open_window
-from annotator.gui.doc_query import FTS_TABLE
 from tests.gui_helpers import make_project
 
 
@@ -29,7 +28,7 @@ def test_filters_and_search(tmp_path, qtbot):
     qtbot.addWidget(window)
     assert ids(window) == ["a1", "a2", "a3"]
     with Project.open(path) as project:
-        assert not project.db[FTS_TABLE].exists()  # not built until someone searches
+        assert project.search_backlog() == 3  # the index (made by a migration) is filled on the first search
     view = window.session.view
     qtbot.keyClick(view, Qt.Key_Return, Qt.ControlModifier)  # a1 done
     docs = window.documents
@@ -44,7 +43,7 @@ def test_filters_and_search(tmp_path, qtbot):
     qtbot.keyClicks(docs.search, "kandah")  # prefix search
     qtbot.waitUntil(lambda: ids(window) == ["a2"], timeout=2000)
     with Project.open(path) as project:
-        assert project.db[FTS_TABLE].exists()
+        assert project.search_backlog() == 0
         import_records(project, [ImportRecord(Document("a4", "More fighting near Kandahar airport."))])
     docs.search.setText("kandahar")
     docs.apply_filters()

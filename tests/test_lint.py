@@ -1,4 +1,5 @@
-"""ruff lint and format checks run as part of the test suite, so `pytest` alone is the whole gate."""
+"""ruff lint and format checks, and mypy on the non-GUI packages, run as part of the test suite, so `pytest` alone
+is the whole gate."""
 
 from __future__ import annotations
 
@@ -22,4 +23,15 @@ def test_ruff_check():
 
 def test_ruff_format():
     result = _ruff("format", "--check", "annotator", "tests", "benchmarks", "packaging")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy():
+    """The packages listed in pyproject's [tool.mypy] `files` (core, store, formats, nlp, cli) type-check."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-error-summary", "--hide-error-context"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

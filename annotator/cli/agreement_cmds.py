@@ -106,12 +106,12 @@ def print_table(report: AgreementReport) -> None:
                     f"{_f(m.precision):>6} {_f(m.recall):>6} {_f(m.f1):>6}"
                 )
             print(f"  {mode:<11} {'mean F1':<28}{_f(result.mean_f1):>48}")
-    for title, results in (("stance", report.stance), ("flags", report.flags)):
-        if not results:
+    for title, categorical in (("stance", report.stance), ("flags", report.flags)):
+        if not categorical:
             continue
         print(f"\n{title}")
         print(f"  {'label':<24} {'units':>6} {'agree':>6} {'alpha':>6} {'fleiss':>7}  cohen per pair")
-        for name, r in results.items():
+        for name, r in categorical.items():
             cohen = ", ".join(f"{a}/{b} {_f(k)}" for a, b, k, _ in r.cohen)
             print(
                 f"  {name:<24} {r.units:>6} {_f(r.observed_agreement):>6} {_f(r.krippendorff_alpha):>6} "

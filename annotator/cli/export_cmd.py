@@ -1,4 +1,4 @@
-"""`export`: writing a layer out (JSONL here; the training formats register in annotator.formats.export)."""
+"""`export`: writing a layer out (JSONL here; the training formats are written by annotator.formats.export)."""
 
 from __future__ import annotations
 
@@ -41,11 +41,7 @@ def register(sub) -> None:
 def cmd_export(args) -> int:
     annotator = GOLD if args.gold else args.annotator
     if args.format != "jsonl":
-        try:
-            from annotator.formats.export import export_training
-        except ImportError:
-            raise AnnotatorError(f"export format {args.format!r} is not available in this version") from None
-        return export_training(args)
+        return _export_training(args)
     if args.dev is not None:
         raise AnnotatorError("--dev (a train/dev split with a training config) is for --format spacy only")
     with open_project(args.project, readonly=True) as project:
@@ -82,3 +78,28 @@ def _jsonl_rows(project, annotator: str | None):
             continue
         for name in names:
             yield annotation_to_json(doc, project.annotation(doc.id, name))
+
+
+def _export_training(args) -> int:
+    """`annotator export` for spacy/conll/conllu: export, print the summary and the counts, exit 0."""
+    from annotator.formats.export import describe, export_project
+
+    with open_project(args.project, readonly=True) as project:
+        report = export_project(
+            project,
+            args.out,
+            args.format,
+            annotator=args.annotator,
+            gold=args.gold,
+            dev=args.dev,
+            seed=args.seed,
+            align=args.align,
+            iob=args.iob,
+        )
+    print(report.summary())
+    if report.entries:
+        for entry in report.entries[:10]:
+            print("  " + describe(entry), file=sys.stderr)
+        if len(report.entries) > 10:
+            print(f"  ... {len(report.entries) - 10} more in {report.report_path_hint}", file=sys.stderr)
+    return 0

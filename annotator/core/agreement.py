@@ -36,6 +36,8 @@ from annotator.core.scoring import (
     score_corpus_modes,
     score_span_arrays,
 )
+from annotator.store import agreement_rows as agreement_store
+from annotator.store import documents
 
 # (trigger start, trigger end, type, arguments as ((start, end, role), ...))
 EventKey = tuple[int, int, str, tuple[SpanKey, ...]]
@@ -208,13 +210,9 @@ def load_data(project, annotators: Sequence[str] | None = None) -> AgreementData
     """Read the chosen annotators' done layers from a project in bulk."""
     names = choose_annotators(project, annotators)
     db = project.db
-    marks = ",".join("?" * len(names)) or "NULL"
-    doc_ids = [d for (d,) in db.execute("SELECT id FROM documents ORDER BY rowid")]
+    doc_ids = documents.document_ids(db)
     done: dict[str, set[str]] = {a: set() for a in names}
-    flag_rows = db.execute(
-        f"SELECT document_id, annotator, flags FROM doc_states WHERE status = 'done' AND annotator IN ({marks})",
-        names,
-    ).fetchall()
+    flag_rows = agreement_store.done_state_rows(db, names)
     for doc, who, _ in flag_rows:
         done[who].add(doc)
     data = AgreementData(names, doc_ids, done)
@@ -222,13 +220,10 @@ def load_data(project, annotators: Sequence[str] | None = None) -> AgreementData
     done_pairs = {(who, doc) for who, docs in done.items() for doc in docs}
     data.labels, data.spans = _load_spans(data, db, names)
     arguments: dict[int, list[SpanKey]] = defaultdict(list)
-    for event_id, role, start, end in db.execute("SELECT event_id, role, start, end FROM event_arguments"):
+    for event_id, role, start, end in agreement_store.argument_rows(db):
         arguments[event_id].append((start, end, role))
     events: dict[tuple[str, str], list[EventKey]] = defaultdict(list)
-    for event_id, who, doc, type_, ts, te in db.execute(
-        f"SELECT id, annotator, document_id, type, trigger_start, trigger_end FROM events WHERE annotator IN ({marks})",
-        names,
-    ):
+    for event_id, who, doc, type_, ts, te in agreement_store.event_rows(db, names):
         if (who, doc) in done_pairs:
             events[who, doc].append((ts, te, type_, tuple(sorted(arguments.get(event_id, ())))))
     data.events = dict(events)
@@ -236,9 +231,7 @@ def load_data(project, annotators: Sequence[str] | None = None) -> AgreementData
     data.event_types, data.triggers = _span_arrays(data, trigger_rows)
     targets = list(project.scheme.stance_targets)
     stance: dict[str, dict[str, dict[str, str]]] = {t: {} for t in targets}
-    for who, doc, target, value in db.execute(
-        f"SELECT annotator, document_id, target, value FROM stance WHERE annotator IN ({marks})", names
-    ):
+    for who, doc, target, value in agreement_store.stance_rows(db, names):
         if (who, doc) in done_pairs:
             stance.setdefault(target, {}).setdefault(doc, {})[who] = value
     data.stance = stance
@@ -252,33 +245,13 @@ def _load_spans(data: AgreementData, db, names: list[str]) -> tuple[list[str], d
     About a million spans come back as one row per layer, their numbers joined in text that numpy parses: far
     faster than a Python tuple per span (labels become indices in SQL, layers not done are dropped here).
     """
-    labels = [r[0] for r in db.execute("SELECT DISTINCT label FROM spans ORDER BY label")]
+    labels = agreement_store.span_labels(db)
     if not labels or not names:
         return labels, {a: SpanArrays.empty() for a in data.annotators}
-    marks = ",".join("?" * len(names))
-    # A label becomes a small number in SQL: its position in one joined string (instr is cheaper than a CASE
-    # over every label), unless a label holds the separator.
-    sep = "\x1f"
-    joined = sep + sep.join(labels) + sep
-    if any(sep in label for label in labels):
-        code, code_params, n_codes = _label_case(labels), list(labels), len(labels)
-        decode = np.arange(len(labels))
-    else:
-        code, code_params, n_codes = f"instr(?, '{sep}' || label || '{sep}')", [joined], len(joined) + 1
-        decode = np.zeros(n_codes, dtype=np.int64)
-        for i, label in enumerate(labels):
-            decode[joined.index(sep + label + sep) + 1] = i  # instr counts from 1
-    # one integer per span, (start * R + end) * C + code, halves SQLite's work; offsets are at most the length
-    radix = (db.execute("SELECT max(length(text)) FROM documents").fetchone()[0] or 0) + 1
-    packed = radix * radix * n_codes < _PACK_LIMIT
-    number = f"(start * {radix} + end) * {n_codes} + {code}" if packed else f"start || ',' || end || ',' || {code}"
-    rows = db.execute(
-        f"SELECT annotator, document_id, count(*), group_concat({number}) "
-        f"FROM spans WHERE annotator IN ({marks}) GROUP BY document_id, annotator",
-        [*code_params, *names],
-    ).fetchall()
+    coded = agreement_store.span_numbers(db, names, labels, _PACK_LIMIT)
+    packed, radix, n_codes, decode = coded.packed, coded.radix, coded.n_codes, np.asarray(coded.decode, np.int64)
     who_index = {x: i for i, x in enumerate(data.annotators)}
-    kept = [r for r in rows if data.done_matrix[data.doc_order[r[1]], who_index[r[0]]]]
+    kept = [r for r in coded.rows if data.done_matrix[data.doc_order[r[1]], who_index[r[0]]]]
     if not kept:
         return labels, {a: SpanArrays.empty() for a in data.annotators}
     who, doc, counts, texts = zip(*kept, strict=True)
@@ -295,10 +268,6 @@ def _load_spans(data: AgreementData, db, names: list[str]) -> tuple[list[str], d
     doc_i = np.repeat(np.fromiter(map(data.doc_order.__getitem__, doc), np.int64, len(kept)), counts_a)
     cols = SpanArrays(doc_i, numbers[:, 0].copy(), numbers[:, 1].copy(), numbers[:, 2].copy())
     return labels, {a: cols.select(who_i == k) for k, a in enumerate(data.annotators)}
-
-
-def _label_case(labels: list[str]) -> str:
-    return "CASE label " + " ".join(f"WHEN ? THEN {i}" for i in range(len(labels))) + " END"
 
 
 def _span_arrays(data: AgreementData, rows: list[tuple]) -> tuple[list[str], dict[str, SpanArrays]]:

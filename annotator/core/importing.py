@@ -78,7 +78,7 @@ def _import(
     pending: list[Document] = []
     pending_hashes: list[str] = []
     with db.atomic():
-        ids = dict(db.execute("SELECT id, text_hash FROM documents").fetchall())
+        ids = doc_store.text_hashes(db)
         by_hash = {h: i for i, h in ids.items()}
         texts: dict[str, str] = {}
         for rec in records:
@@ -128,9 +128,7 @@ def _import(
         if pending:
             report.documents_added += doc_store.insert_documents(db, pending, pending_hashes)
         for (doc_id, name), ann in layers.items():
-            if db.execute(
-                "SELECT 1 FROM doc_states WHERE document_id = ? AND annotator = ?", [doc_id, name]
-            ).fetchone():
+            if ann_store.has_layer(db, doc_id, name):
                 report.replaced.append((doc_id, name))
             ann_store.write_annotation(db, ann)
             report.annotations += 1

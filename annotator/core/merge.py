@@ -166,14 +166,14 @@ def _unite_schemes(project: Project, other: Project, report: MergeReport) -> Non
 
 def _merge_one(project: Project, other: Project, name: str, add_documents: bool, report: MergeReport) -> None:
     db = project.db
-    ids = dict(db.execute("SELECT id, text_hash FROM documents").fetchall())
+    ids = doc_store.text_hashes(db)
     by_hash: dict[str, str] = {}
     for doc_id, h in ids.items():
         by_hash.setdefault(h, doc_id)
     layers: dict[str, list[str]] = {}
     for doc_id, who in other.layers():
         layers.setdefault(doc_id, []).append(who)
-    for doc_id, h in other.db.execute("SELECT id, text_hash FROM documents ORDER BY rowid").fetchall():
+    for doc_id, h in doc_store.text_hashes(other.db).items():
         if ids.get(doc_id) == h:
             target = doc_id
         elif h in by_hash:
@@ -209,8 +209,7 @@ def _merge_one(project: Project, other: Project, name: str, add_documents: bool,
 def _merge_layer(project: Project, theirs: Annotation, name: str, report: MergeReport) -> None:
     db = project.db
     doc_id, who = theirs.document_id, theirs.annotator
-    exists = db.execute("SELECT 1 FROM doc_states WHERE document_id = ? AND annotator = ?", [doc_id, who]).fetchone()
-    if not exists:
+    if not ann_store.has_layer(db, doc_id, who):
         ann_store.write_annotation(db, theirs, updated_at=theirs.updated_at)
         report.added.append((name, doc_id, who))
         return
@@ -229,9 +228,7 @@ def _merge_layer(project: Project, theirs: Annotation, name: str, report: MergeR
 def _merge_rejections(project: Project, other: Project, other_id: str, target: str) -> int:
     db = project.db
     added = 0
-    for who, kind, start, end, label in other.db.execute(
-        "SELECT annotator, kind, start, end, label FROM rejected_suggestions WHERE document_id = ?", [other_id]
-    ).fetchall():
+    for who, kind, start, end, label in sugg_store.rejections_of_document(other.db, other_id):
         ann_store.ensure_annotator(db, who)
         before = db.conn.total_changes
         sugg_store.reject(db, target, who, kind, start, end, label)

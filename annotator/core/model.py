@@ -120,3 +120,22 @@ class Suggestions:
     model: str
     spans: list[Span] = field(default_factory=list)
     events: list[SuggestedEvent] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DocumentFilters:
+    """Which documents a list shows, for one annotator."""
+
+    status: str | None = None  # a Status value
+    label: str | None = None  # documents with a confirmed span or an open suggestion of this label
+    search: str = ""  # words to find (full-text, prefix matches)
+
+
+@dataclass(frozen=True)
+class ArticleRows:
+    """The span rows a view of one article shows, optionally only those overlapping a character window:
+    (start, end, label, id, source) of confirmed and suggested spans, and (start, end, label) of rejected ones."""
+
+    spans: list[tuple[int, int, str, int, str]]
+    suggested: list[tuple[int, int, str, int, str]]
+    rejected: set[tuple[int, int, str]]

@@ -6,8 +6,6 @@ stack can invert it. Reads return plain dataclasses from `annotator.core.model`.
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -19,18 +17,24 @@ from annotator.core.model import (
     GOLD,
     Annotation,
     Argument,
+    ArticleRows,
     Document,
+    DocumentFilters,
     Event,
     Evidence,
     Span,
     Status,
+    SuggestedEvent,
     Suggestions,
 )
 from annotator.core.scheme import Scheme, default_scheme
 from annotator.core.suggestion_quality import suggestion_quality
 from annotator.core.validation import check_annotation, check_offsets
 from annotator.store import annotations as ann_store
-from annotator.store import database, documents, operation_log
+from annotator.store import article_rows as article_store
+from annotator.store import database, document_queries, documents, operation_log, search_index
+from annotator.store import labels as label_store
+from annotator.store import stats as stat_store
 from annotator.store import suggestions as sugg_store
 
 
@@ -112,7 +116,7 @@ class Project:
         if model:
             database.set_setting(self.db, "model", model)
         else:
-            self.db.execute("DELETE FROM settings WHERE key = 'model'")
+            database.delete_setting(self.db, "model")
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         return database.get_setting(self.db, key, default)
@@ -134,7 +138,7 @@ class Project:
         return doc
 
     def has_document(self, doc_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is not None
+        return documents.has_document(self.db, doc_id)
 
     def iter_documents(self):
         return documents.iter_documents(self.db)
@@ -169,12 +173,7 @@ class Project:
         return ann_store.layers_using_label(self.db, label)
 
     def annotators_of(self, doc_id: str) -> list[str]:
-        return [
-            r[0]
-            for r in self.db.execute(
-                "SELECT annotator FROM doc_states WHERE document_id = ? ORDER BY annotator", [doc_id]
-            )
-        ]
+        return ann_store.annotators_of(self.db, doc_id)
 
     # -- the operation log ------------------------------------------------------------------------------------
     def log(self, name: str, doc_id: str | None, annotator: str | None, **detail: object) -> None:
@@ -186,10 +185,10 @@ class Project:
 
     # -- span mutations ----------------------------------------------------------------------------------------
     def _text(self, doc_id: str) -> str:
-        row = self.db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
-        if row is None:
+        text = documents.document_text(self.db, doc_id)
+        if text is None:
             raise NotFoundError(f"{self.path}: no document with id {doc_id!r}")
-        return row[0]
+        return text
 
     def add_span(self, doc_id: str, annotator: str, start: int, end: int, label: str, source: str = "manual") -> Span:
         check_offsets(start, end, self._text(doc_id))
@@ -376,10 +375,7 @@ class Project:
             self.log("set_status", doc_id, annotator, status=str(status))
             previous = ann_store.get_status(self.db, doc_id, annotator)
             if status == Status.NOT_STARTED:
-                self.db.execute(
-                    "UPDATE doc_states SET status = 'not_started' WHERE document_id = ? AND annotator = ?",
-                    [doc_id, annotator],
-                )
+                ann_store.reset_status(self.db, doc_id, annotator)
             else:
                 ann_store.touch(self.db, doc_id, annotator, status)
         return previous
@@ -453,50 +449,7 @@ class Project:
     # -- statistics ------------------------------------------------------------------------------------------
     def stats(self) -> dict:
         db = self.db
-        per: dict[str, dict] = {}
-        for name in ann_store.annotator_names(db):
-            per[name] = {"done": 0, "in_progress": 0, "not_started": 0, "spans": 0, "events": 0, "stance": 0}
-        for name, status, n in db.execute("SELECT annotator, status, count(*) FROM doc_states GROUP BY 1, 2"):
-            if name in per:
-                per[name][status] = n
-        for table, key in (("spans", "spans"), ("events", "events"), ("stance", "stance")):
-            for name, n in db.execute(f"SELECT annotator, count(*) FROM {table} GROUP BY 1"):
-                per[name][key] = n
-        # event arguments, stance evidence, notes and flagged articles (issue 5: everything is counted)
-        for name in per:
-            per[name].update(arguments=0, evidence=0, notes=0, flagged=0, stance_values={}, flags={})
-        for sql, key in (
-            (
-                "SELECT e.annotator, count(*) FROM event_arguments a JOIN events e ON e.id = a.event_id GROUP BY 1",
-                "arguments",
-            ),
-            ("SELECT annotator, count(*) FROM stance_evidence GROUP BY 1", "evidence"),
-            ("SELECT annotator, count(*) FROM doc_states WHERE note != '' GROUP BY 1", "notes"),
-            ("SELECT annotator, count(*) FROM doc_states WHERE flags NOT IN ('[]', '') GROUP BY 1", "flagged"),
-        ):
-            for name, n in db.execute(sql):
-                per[name][key] = n
-        for name, target, value, n in db.execute(
-            "SELECT annotator, target, value, count(*) FROM stance GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-        ):
-            per[name]["stance_values"].setdefault(target, {})[value] = n
-        for name, flags in db.execute("SELECT annotator, flags FROM doc_states WHERE flags NOT IN ('[]', '')"):
-            for flag in json.loads(flags):
-                per[name]["flags"][flag] = per[name]["flags"].get(flag, 0) + 1
-        labels: Counter[str] = Counter()
-        for name in per:
-            per[name]["labels"] = {}
-            per[name]["event_types"] = {}
-        for name, label, n in db.execute("SELECT annotator, label, count(*) FROM spans GROUP BY 1, 2 ORDER BY 1, 2"):
-            per[name]["labels"][label] = n
-            labels[label] += n
-        event_types: Counter[str] = Counter()
-        for name, type_, n in db.execute("SELECT annotator, type, count(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"):
-            per[name]["event_types"][type_] = n
-            event_types[type_] += n
-        # Names registered by an older version without any work are not annotators (issue 11).
-        working = set(ann_store.annotator_names(db))
-        per = {name: counts for name, counts in per.items() if name in working}
+        per, labels, event_types = stat_store.annotator_counts(db)
         done_docs: dict[str, set[str]] = {}
         for name, doc_id in ann_store.layers_with_status(db, Status.DONE):
             done_docs.setdefault(name, set()).add(doc_id)
@@ -518,6 +471,113 @@ class Project:
             "suggestions": suggestions,
             "suggestion_quality": suggestion_quality(self),
         }
+
+    # == issue 11 (one operations layer): what the window used to read and write with its own SQL ============
+    # Thin methods over annotator.store, so the GUI talks to the Project only. Kept together, at the end of the
+    # class, to ease merging with the core-operations rewrite.
+
+    # -- the document list and status bar ---------------------------------------------------------------------
+    def document_rowids(self, annotator: str, filters: DocumentFilters) -> list[int]:
+        """Rowids of the documents matching the filters, in document order (a search of a read-only project
+        whose index lags behind scans the texts instead)."""
+        return document_queries.listed_rowids(self.db, annotator, filters, self.suggestion_model())
+
+    def document_page(self, annotator: str, rowids: list[int]) -> dict[int, tuple[str, str, str]]:
+        """rowid -> (id, title, status for the annotator)."""
+        return document_queries.page(self.db, annotator, rowids)
+
+    def document_rowid(self, doc_id: str) -> int | None:
+        return document_queries.rowid_of(self.db, doc_id)
+
+    def next_not_done(self, annotator: str, doc_id: str) -> str | None:
+        """The next document (wrapping around) the annotator has not marked done."""
+        return document_queries.next_not_done(self.db, annotator, doc_id)
+
+    def progress(self, annotator: str) -> tuple[int, int]:
+        """(documents the annotator marked done, all documents)."""
+        return document_queries.progress(self.db, annotator)
+
+    def suggested_count(self, model: str) -> int:
+        """Documents with stored suggestions of `model`."""
+        return sugg_store.cached_count(self.db, model)
+
+    def has_stale_suggestions(self, model: str) -> bool:
+        """Whether some document lacks current suggestions of `model`."""
+        return sugg_store.any_stale(self.db, model)
+
+    def search_backlog(self) -> int:
+        """Documents the full-text index does not hold yet."""
+        return search_index.fts_backlog(self.db)
+
+    def build_search_index(
+        self, progress: Callable[[int, int], None] | None = None, stop: Callable[[], bool] | None = None
+    ) -> None:
+        """Bring the full-text index up to date in short transactions (`stop()` is asked between them)."""
+        search_index.ensure_fts(self.db, progress, stop)
+
+    def compared_documents(self) -> list[str]:
+        """Documents at least two annotators (not gold) marked done, in project order."""
+        return document_queries.compared_documents(self.db, GOLD)
+
+    # -- one article's view -----------------------------------------------------------------------------------
+    def article_rows(self, doc_id: str, annotator: str, window: tuple[int, int] | None = None) -> ArticleRows:
+        """Span rows for the article view (confirmed, suggested by the current model, rejected), optionally
+        only those overlapping `window`."""
+        return article_store.article_rows(self.db, doc_id, annotator, self.suggestion_model() or "", window)
+
+    def events(self, doc_id: str, annotator: str) -> list[Event]:
+        return ann_store.events_of(self.db, doc_id, annotator)
+
+    def suggested_events(self, doc_id: str, model: str) -> list[SuggestedEvent]:
+        """The model's events for the document (all suggestions are read only when there are some)."""
+        if not article_store.has_suggested_events(self.db, doc_id, model):
+            return []
+        return sugg_store.load_suggestions(self.db, doc_id, model).events
+
+    def stance(self, doc_id: str, annotator: str) -> dict[str, str]:
+        return ann_store.stance_of(self.db, doc_id, annotator)
+
+    def stance_evidence(self, doc_id: str, annotator: str) -> dict[str, list[Evidence]]:
+        return ann_store.evidence_of(self.db, doc_id, annotator)
+
+    def layer_state(self, doc_id: str, annotator: str) -> tuple[str, str, list[str]]:
+        """(status, note, flags) of the annotator's layer."""
+        return article_store.layer_state(self.db, doc_id, annotator)
+
+    def rejected(self, doc_id: str, annotator: str) -> set[tuple[str, int, int, str]]:
+        """(kind, start, end, label) of the suggestions the annotator rejected."""
+        return sugg_store.rejected(self.db, doc_id, annotator)
+
+    def record_rejection(self, doc_id: str, annotator: str, kind: str, start: int, end: int, label: str) -> None:
+        """Reject a suggestion without touching the layer's state (the caller writes the layer next)."""
+        sugg_store.reject(self.db, doc_id, annotator, kind, start, end, label)
+
+    def forget_rejection(self, doc_id: str, annotator: str, kind: str, start: int, end: int, label: str) -> None:
+        sugg_store.unreject(self.db, doc_id, annotator, kind, start, end, label)
+
+    def find_span_id(self, doc_id: str, annotator: str, start: int, end: int, label: str) -> int | None:
+        """The span at these offsets with this label (undo finds spans by content: ids change)."""
+        return ann_store.find_span_id(self.db, doc_id, annotator, start, end, label)
+
+    def find_event_id(self, doc_id: str, annotator: str, start: int, end: int, type_: str) -> int | None:
+        return ann_store.find_event_id(self.db, doc_id, annotator, start, end, type_)
+
+    # -- scheme edits that touch stored spans -----------------------------------------------------------------
+    def label_usage(self, label: str) -> dict[str, int]:
+        """Confirmed spans with this label, per annotator."""
+        return label_store.label_usage(self.db, label)
+
+    def rename_label(self, old: str, new: str, scheme: Scheme) -> Scheme:
+        """Rename a label in every layer, suggestion and rejection and store `scheme`, in one transaction."""
+        with self.db.atomic():
+            label_store.rename_label(self.db, old, new)
+            return self.set_scheme(scheme)
+
+    def delete_label(self, label: str, scheme: Scheme) -> Scheme:
+        """Delete the label's spans and store `scheme` (without it), in one transaction."""
+        with self.db.atomic():
+            label_store.delete_label_spans(self.db, label)
+            return self.set_scheme(scheme)
 
 
 def set_writer_wait(seconds: float, notify: Callable[[str], None] | None = None) -> None:

@@ -217,7 +217,8 @@ def _finish(scheme: Scheme, source: str) -> Scheme:
         dups = _duplicates(list(ev.roles))
         if dups:
             raise SchemeError(f"{source}: event type {ev.type!r} lists role {dups[0]!r} twice")
-    for item in (*scheme.entities, *scheme.events):
+    coloured: tuple[EntityLabel | EventType, ...] = (*scheme.entities, *scheme.events)
+    for item in coloured:
         if item.color and not _COLOR.match(item.color):
             raise SchemeError(f"{source}: colour {item.color!r} is not of the form #rrggbb")
         if len(item.key) > 1:
@@ -228,7 +229,7 @@ def _finish(scheme: Scheme, source: str) -> Scheme:
         raise SchemeError(f"{source}: key {dups[0]!r} is given to more than one entity label")
 
     free_keys = iter(k for k in AUTO_KEYS if k not in entity_keys and k not in RESERVED_KEYS)
-    used_colors = {e.color.lower() for e in (*scheme.entities, *scheme.events) if e.color}
+    used_colors = {e.color.lower() for e in coloured if e.color}
     free_colors = iter([c for c in PALETTE if c not in used_colors] + list(PALETTE) * 10)
     entities = tuple(
         replace(e, key=e.key.upper() if e.key else next(free_keys, ""), color=e.color or next(free_colors))

@@ -225,7 +225,7 @@ class PreparedSpans:
 
 
 def prepare(spans: Sequence[SpanKey] | PreparedSpans) -> PreparedSpans:
-    return spans if type(spans) is PreparedSpans else PreparedSpans(spans)
+    return spans if isinstance(spans, PreparedSpans) else PreparedSpans(spans)
 
 
 def _exact_by_label(a: PreparedSpans, b: PreparedSpans) -> dict[str, int]:
@@ -443,13 +443,13 @@ def score_span_arrays(
         extra_doc, extra_label = _overlap_extra(a, b, exact, run_doc, run_label, tp_run, n_docs, n_labels)
         tp_doc["overlap"] = tp_doc["exact"] + extra_doc
         tp_label["overlap"] = tp_label["exact"] + extra_label
-    docs = np.asarray(list(docs), dtype=np.int64)
+    rows_of_docs = np.asarray(list(docs), dtype=np.int64)
     in_play = [i for i in range(len(labels)) if na_label[i] or nb_label[i]]
-    ids = [doc_ids[d] for d in docs]
-    na_list, nb_list = na_doc[docs].tolist(), nb_doc[docs].tolist()
+    ids = [doc_ids[d] for d in rows_of_docs]
+    na_list, nb_list = na_doc[rows_of_docs].tolist(), nb_doc[rows_of_docs].tolist()
     out = {}
     for mode in modes:
-        td = tp_doc[mode][docs].tolist()
+        td = tp_doc[mode][rows_of_docs].tolist()
         per_document = DocumentScores(ids, td, na_list, nb_list)
         micro = PRF(int(tp_doc[mode].sum()), int(na_doc.sum()), int(nb_doc.sum()))
         per_label = {}

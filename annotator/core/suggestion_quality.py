@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from annotator.core.scoring import score_corpus
+from annotator.store import annotations as ann_store
 from annotator.store import suggestions as sugg_store
 
 if TYPE_CHECKING:
@@ -18,13 +19,7 @@ if TYPE_CHECKING:
 
 def done_documents(project: Project) -> dict[str, list[str]]:
     """annotator -> ids of the documents they marked done, in document order."""
-    out: dict[str, list[str]] = {}
-    for annotator, doc_id in project.db.execute(
-        "SELECT s.annotator, s.document_id FROM doc_states s JOIN documents d ON d.id = s.document_id "
-        "WHERE s.status = 'done' ORDER BY s.annotator, d.rowid"
-    ):
-        out.setdefault(annotator, []).append(doc_id)
-    return out
+    return ann_store.done_documents(project.db)
 
 
 def suggestion_quality(project: Project, model: str | None = None) -> dict:

@@ -146,19 +146,19 @@ def write_conll(
 # -- reading -------------------------------------------------------------------------------------------------
 def decode_tags(tags: list[str]) -> list[tuple[int, int, str]]:
     """Token ranges [i, j) with labels from IOB1/IOB2/BIOES/BILUO tags."""
-    spans = []
-    start, label = None, None
+    spans: list[tuple[int, int, str]] = []
+    current: tuple[int, str] | None = None  # (first token, label) of the entity being read
     for i, tag in enumerate([*tags, "O"]):
         prefix, _, lab = tag.partition("-")
-        begins = prefix in ("B", "S", "U") or (prefix in ("I", "E", "L") and lab != label)
-        if start is not None and (prefix == "O" or begins):
-            spans.append((start, i, label))
-            start, label = None, None
-        if prefix != "O" and start is None:
-            start, label = i, lab
-        if prefix in ("E", "L", "S", "U") and start is not None:
-            spans.append((start, i + 1, label))
-            start, label = None, None
+        begins = prefix in ("B", "S", "U") or (prefix in ("I", "E", "L") and (current is None or lab != current[1]))
+        if current is not None and (prefix == "O" or begins):
+            spans.append((current[0], i, current[1]))
+            current = None
+        if prefix != "O" and current is None:
+            current = (i, lab)
+        if prefix in ("E", "L", "S", "U") and current is not None:
+            spans.append((current[0], i + 1, current[1]))
+            current = None
     return spans
 
 
@@ -257,7 +257,7 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
         docs.append((builder, first_line))
     if not docs:
         raise InputFileError(path, "no tokens found")
-    for n, (b, line) in enumerate(docs, start=1):
-        rec = b.record(base if len(docs) == 1 else f"{base}#{n}", path, line)
+    for n, (b, first) in enumerate(docs, start=1):
+        rec = b.record(base if len(docs) == 1 else f"{base}#{n}", path, first)
         if rec is not None:
             yield rec

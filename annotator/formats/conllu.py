@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -81,6 +82,16 @@ def _locate(text: str, words: list[str]) -> list[tuple[int, int]] | None:
     return offsets
 
 
+@dataclass
+class _Reading:
+    """The document being read: its id, builder, first line, and the current sentence's `# text`."""
+
+    id: str | None
+    builder: DocumentBuilder
+    line: int
+    text: str | None
+
+
 def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
     from annotator.formats import read_text_file
 
@@ -88,7 +99,7 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
     text = read_text_file(path)
     base = doc_id or path.name
     docs: list[tuple[str | None, DocumentBuilder, int]] = []
-    state = {"id": None, "builder": DocumentBuilder(), "line": 1, "text": None}
+    state = _Reading(None, DocumentBuilder(), 1, None)
     words: list[str] = []
     tags: list[str] = []
     spaces: list[bool] = []
@@ -96,23 +107,24 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
 
     def end_sentence() -> None:
         if words:
-            located = _locate(state["text"], words) if state["text"] is not None else None
-            if located is not None:
-                sent_text = state["text"][: located[-1][1]]
+            text = state.text
+            located = _locate(text, words) if text is not None else None
+            if text is not None and located is not None:
+                sent_text = text[: located[-1][1]]
                 start = located[0][0]
-                state["builder"].add_located(sent_text[start:], [(s - start, e - start) for s, e in located], tags)
+                state.builder.add_located(sent_text[start:], [(s - start, e - start) for s, e in located], tags)
             else:
-                state["builder"].add_sentence(list(words), list(tags), list(spaces))
+                state.builder.add_sentence(list(words), list(tags), list(spaces))
         words.clear()
         tags.clear()
         spaces.clear()
-        state["text"] = None
+        state.text = None
 
     def end_document(new_id: str | None, line: int) -> None:
         end_sentence()
-        if state["builder"].parts:
-            docs.append((state["id"], state["builder"], state["line"]))
-        state.update(id=new_id, builder=DocumentBuilder(), line=line)
+        if state.builder.parts:
+            docs.append((state.id, state.builder, state.line))
+        state.id, state.builder, state.line = new_id, DocumentBuilder(), line
 
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -124,7 +136,7 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
             if key.startswith("newdoc"):
                 end_document(value.strip() or None if "id" in key else None, number)
             elif key == "text":
-                state["text"] = value.strip()
+                state.text = value.strip()
             continue
         cols = line.split("\t")
         if len(cols) != 10:
@@ -163,7 +175,7 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
     end_document(None, 0)
     if not docs:
         raise InputFileError(path, "no words found")
-    for n, (ident, builder, line) in enumerate(docs, start=1):
-        rec = builder.record(ident or (base if len(docs) == 1 else f"{base}#{n}"), path, line)
+    for n, (doc_ident, builder, first_line) in enumerate(docs, start=1):
+        rec = builder.record(doc_ident or (base if len(docs) == 1 else f"{base}#{n}"), path, first_line)
         if rec is not None:
             yield rec

@@ -164,15 +164,16 @@ def _docbin_class():
     import srsly
     from spacy.attrs import SPACY
     from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
 
     class TrainingDocBin(DocBin):
         def __init__(self, *args, **kwargs) -> None:
             self.orths: set[int] = set()
-            self.vocab = None
+            self.vocab: Vocab | None = None  # the vocab of the docs added, to turn their ORTH hashes into strings
             super().__init__(*args, **kwargs)
 
         def to_bytes(self) -> bytes:
-            if self.orths:
+            if self.orths and self.vocab is not None:
                 strings = self.vocab.strings
                 self.strings.update(strings[orth] for orth in self.orths)
                 self.orths.clear()

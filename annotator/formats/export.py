@@ -9,7 +9,6 @@ returns the `ExportReport`.
 from __future__ import annotations
 
 import random
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -145,7 +144,7 @@ def export_project(
         from annotator.formats import docbin
 
         nlp = blank_pipeline(project.language, report)
-        if folder:
+        if dev is not None:  # the same as `folder` here: a spaCy export with --dev
             train_ids, dev_ids = split_documents(ids, dev, seed)
             report.split = {"train": train_ids, "dev": dev_ids}
             found = docbin.write_docbin(
@@ -189,31 +188,6 @@ def export_project(
         report.outputs = [str(out)]
     report.write(rpath)
     return report
-
-
-def export_training(args) -> int:
-    """`annotator export` for spacy/conll/conllu: export, print the summary and the counts, exit 0."""
-    from annotator.cli.project_cmds import open_project
-
-    with open_project(args.project, readonly=True) as project:
-        report = export_project(
-            project,
-            args.out,
-            args.format,
-            annotator=args.annotator,
-            gold=args.gold,
-            dev=args.dev,
-            seed=args.seed,
-            align=args.align,
-            iob=args.iob,
-        )
-    print(report.summary())
-    if report.entries:
-        for entry in report.entries[:10]:
-            print("  " + describe(entry), file=sys.stderr)
-        if len(report.entries) > 10:
-            print(f"  ... {len(report.entries) - 10} more in {report.report_path_hint}", file=sys.stderr)
-    return 0
 
 
 def describe(entry: dict) -> str:

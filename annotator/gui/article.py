@@ -6,7 +6,6 @@ Plain Python (no widgets) so it is cheap to rebuild after every action and easy 
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from bisect import bisect_left
@@ -70,58 +69,26 @@ class ArticleState:
 
     def reload(self, project: Project, annotator: str) -> None:
         """Re-read this annotator's layer and the open suggestions (a few ms even with 1,000 spans)."""
-        from annotator.store import annotations as ann_store
-        from annotator.store import suggestions as sugg_store
-
         doc_id = self.document.id
-        self.events = ann_store.events_of(project.db, doc_id, annotator)
+        self.events = project.events(doc_id, annotator)
         taken = {(e.trigger_start, e.trigger_end) for e in self.events}
-        rejected = sugg_store.rejected(project.db, doc_id, annotator)
-        model = project.suggestion_model() or ""
-        self.suggested_events = (
-            [
-                e
-                for e in sugg_store.load_suggestions(project.db, doc_id, model).events
-                if (e.trigger_start, e.trigger_end) not in taken
-                and ("event", e.trigger_start, e.trigger_end, e.type) not in rejected
-            ]
-            if project.db.execute(
-                "SELECT 1 FROM suggested_events WHERE document_id = ? AND model = ? LIMIT 1", [doc_id, model]
-            ).fetchone()
-            else []
-        )
+        rejected = project.rejected(doc_id, annotator)
+        self.suggested_events = [
+            e
+            for e in project.suggested_events(doc_id, project.suggestion_model() or "")
+            if (e.trigger_start, e.trigger_end) not in taken
+            and ("event", e.trigger_start, e.trigger_end, e.type) not in rejected
+        ]
         self.items = sorted(self._load_items(project, annotator, None) + self._event_items(), key=_order)
-        self.stance = ann_store.stance_of(project.db, doc_id, annotator)
-        self.stance_evidence = ann_store.evidence_of(project.db, doc_id, annotator)
-        row = project.db.execute(
-            "SELECT status, note, flags FROM doc_states WHERE document_id = ? AND annotator = ?", [doc_id, annotator]
-        ).fetchone()
-        self.status, self.note = (row[0], row[1]) if row else ("not_started", "")
-        self.flags = json.loads(row[2]) if row and row[2] else []
+        self.stance = project.stance(doc_id, annotator)
+        self.stance_evidence = project.stance_evidence(doc_id, annotator)
+        self.status, self.note, self.flags = project.layer_state(doc_id, annotator)
 
     def _load_items(self, project: Project, annotator: str, window: tuple[int, int] | None) -> list[Item]:
         """Confirmed spans and open suggestions (not accepted at the same offsets, not rejected), optionally only
         those overlapping `window` — the same rule as Project.open_suggestions, in three plain queries."""
-        doc_id = self.document.id
-        model = project.suggestion_model() or ""
-        where, extra = ("", []) if window is None else (" AND start < ? AND end > ?", [window[1], window[0]])
-        db = project.db
-        spans = db.execute(
-            "SELECT start, end, label, id, source FROM spans WHERE document_id = ? AND annotator = ?" + where,
-            [doc_id, annotator, *extra],
-        ).fetchall()
-        rejected = {
-            (r[0], r[1], r[2])
-            for r in db.execute(
-                "SELECT start, end, label FROM rejected_suggestions WHERE document_id = ? AND annotator = ? "
-                "AND kind = 'span'" + where,
-                [doc_id, annotator, *extra],
-            )
-        }
-        suggested = db.execute(
-            "SELECT start, end, label, id, source FROM suggested_spans WHERE document_id = ? AND model = ?" + where,
-            [doc_id, model, *extra],
-        ).fetchall()
+        rows = project.article_rows(self.document.id, annotator, window)
+        spans, suggested, rejected = rows.spans, rows.suggested, rows.rejected
         taken = {(r[0], r[1]) for r in spans}
         labels = set(project.scheme.entity_labels)  # a model's labels the scheme does not have are not offered
         pos = self.positions.to_qt
@@ -177,10 +144,7 @@ class ArticleState:
             for item in self._load_items(project, annotator, window):
                 fresh[item.key] = item
         self.items = sorted(kept + list(fresh.values()) + self._event_items(), key=_order)
-        row = project.db.execute(
-            "SELECT status FROM doc_states WHERE document_id = ? AND annotator = ?", [self.document.id, annotator]
-        ).fetchone()
-        self.status = row[0] if row else "not_started"
+        self.status = project.status(self.document.id, annotator).value
 
     # -- look-ups ---------------------------------------------------------------------------------------------
     def item(self, key: ItemKey | None) -> Item | None:

@@ -29,21 +29,11 @@ class Session(Protocol):
 
 
 def span_id(project: Project, doc_id: str, annotator: str, start: int, end: int, label: str) -> int | None:
-    row = project.db.execute(
-        "SELECT id FROM spans WHERE document_id = ? AND annotator = ? AND start = ? AND end = ? AND label = ? "
-        "ORDER BY id LIMIT 1",
-        [doc_id, annotator, start, end, label],
-    ).fetchone()
-    return row[0] if row else None
+    return project.find_span_id(doc_id, annotator, start, end, label)
 
 
 def find_event(project: Project, doc_id: str, annotator: str, start: int, end: int, type_: str) -> int | None:
-    row = project.db.execute(
-        "SELECT id FROM events WHERE document_id = ? AND annotator = ? AND trigger_start = ? AND trigger_end = ? "
-        "AND type = ? ORDER BY id LIMIT 1",
-        [doc_id, annotator, start, end, type_],
-    ).fetchone()
-    return row[0] if row else None
+    return project.find_event_id(doc_id, annotator, start, end, type_)
 
 
 class ProjectCommand(QUndoCommand):

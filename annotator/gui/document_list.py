@@ -6,21 +6,21 @@ asks for them, so a project of 100,000 articles opens as fast as one of ten.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from bisect import bisect_left
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
+from annotator.core.model import DocumentFilters as Filters
+from annotator.core.model import Status
 from annotator.core.project import Project
-from annotator.gui import doc_query
-from annotator.gui.doc_query import Filters
 from annotator.gui.workers import Job, build_search_index
 
 PAGE = 200
 BACKGROUND_INDEX = 20_000  # a first search over more documents than this builds its index in a thread
 SEARCH_HINT = "Search articles…"
+STATUSES = tuple(s.value for s in Status)
 STATUS_TEXT = {"not_started": "", "in_progress": "in progress", "done": "✓ done"}
 
 
@@ -39,14 +39,7 @@ class DocumentListModel(QAbstractTableModel):
         self.beginResetModel()
         if filters is not None:
             self.filters = filters
-        db = self.project.db
-        model = self.project.suggestion_model()
-        try:
-            self._rowids = doc_query.matching_rowids(db, self.annotator, self.filters, model)
-        except sqlite3.OperationalError:  # a read-only project without a search index: a plain scan
-            if not self.filters.search.strip():
-                raise
-            self._rowids = doc_query.like_rowids(db, self.filters.search)
+        self._rowids = self.project.document_rowids(self.annotator, self.filters)
         self._pages.clear()
         self.endResetModel()
 
@@ -69,7 +62,7 @@ class DocumentListModel(QAbstractTableModel):
             if len(self._pages) > 50:
                 self._pages.clear()
             rowids = self._rowids[number * PAGE : (number + 1) * PAGE]
-            page = self._pages[number] = doc_query.page(self.project.db, self.annotator, rowids)
+            page = self._pages[number] = self.project.document_page(self.annotator, rowids)
         return page.get(self._rowids[row])
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
@@ -90,7 +83,7 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
     def row_of(self, doc_id: str) -> int | None:
-        rowid = doc_query.rowid_of(self.project.db, doc_id)
+        rowid = self.project.document_rowid(doc_id)
         if rowid is None:
             return None
         i = bisect_left(self._rowids, rowid)
@@ -119,7 +112,7 @@ class DocumentList(QWidget):
         self.status = QComboBox()
         self.status.setObjectName("statusFilter")
         self.status.addItem("All statuses", None)
-        for value in doc_query.STATUSES:
+        for value in STATUSES:
             self.status.addItem(value.replace("_", " "), value)
         self.label = QComboBox()
         self.label.setObjectName("labelFilter")
@@ -197,7 +190,7 @@ class DocumentList(QWidget):
         if self._index_job is not None:
             return True
         project = self.model.project
-        if project.readonly or doc_query.fts_backlog(project.db) < BACKGROUND_INDEX:
+        if project.readonly or project.search_backlog() < BACKGROUND_INDEX:
             return False
         self._stop_index.clear()
         job = Job(lambda progress: build_search_index(project.path, progress, self._stop_index.is_set), self)

@@ -18,7 +18,7 @@ from annotator.core import operations
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 from annotator.core.scheme import Scheme
-from annotator.gui import doc_query, workers
+from annotator.gui import workers
 from annotator.gui.article_view import ArticleView
 from annotator.gui.changes import change_hub
 from annotator.gui.commands import RecordedCommand
@@ -256,7 +256,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.stance.note.commit()
         if doc_id is None or not self.session.mark_done():
             return
-        nxt = doc_query.next_not_done(self.session.project.db, self.annotator, doc_id)
+        nxt = self.session.project.next_not_done(self.annotator, doc_id)
         if nxt is None:
             self.statusBar().showMessage("Every article is done. Well done!", 8000)
         else:
@@ -282,7 +282,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
     def update_status(self) -> None:
         if self.project is None:
             return
-        done, total = doc_query.progress(self.project.db, self.annotator)
+        done, total = self.project.progress(self.annotator)
         self.status_annotator.setText(
             f"annotator: {self.annotator}" + (" (read-only)" if self.project.readonly else "")
         )
@@ -293,7 +293,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             self.status_suggest.setText(f"suggesting {d}/{t}")
         else:
             model = self.project.suggestion_model()
-            n = doc_query.suggested_count(self.project.db, model) if model else 0
+            n = self.project.suggested_count(model) if model else 0
             self.status_suggest.setText(f"suggestions {n}/{total}")
 
     # -- suggestions -----------------------------------------------------------------------------------------
@@ -304,14 +304,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             return False
         if model is None:
             return True
-        return (
-            self.project.db.execute(
-                "SELECT 1 FROM documents d LEFT JOIN suggestion_cache c ON c.document_id = d.id AND c.model = ? "
-                "WHERE c.text_hash IS NULL OR c.text_hash != d.text_hash LIMIT 1",
-                [model],
-            ).fetchone()
-            is not None
-        )
+        return self.project.has_stale_suggestions(model)
 
     def start_suggestions(self) -> None:
         if self.project is None or self.project.readonly or (self.suggester and self.suggester.running()):

@@ -59,11 +59,7 @@ def add_stance_value(project: Project, value: str) -> Scheme:
 
 def label_usage(project: Project, label: str) -> dict[str, int]:
     """Confirmed spans with this label, per annotator."""
-    return dict(
-        project.db.execute(
-            "SELECT annotator, count(*) FROM spans WHERE label = ? GROUP BY annotator ORDER BY annotator", [label]
-        ).fetchall()
-    )
+    return project.label_usage(label)
 
 
 def rename_label(project: Project, old: str, new: str) -> Scheme:
@@ -76,13 +72,7 @@ def rename_label(project: Project, old: str, new: str) -> Scheme:
     if project.scheme.entity(new):
         raise SchemeError(f"label {new!r} is already in the scheme; choose another name")
     entity["label"] = new
-    with project.db.atomic():
-        for table in ("spans", "suggested_spans"):
-            project.db.execute(f"UPDATE {table} SET label = ? WHERE label = ?", [new, old])
-        project.db.execute(
-            "UPDATE OR IGNORE rejected_suggestions SET label = ? WHERE label = ? AND kind = 'span'", [new, old]
-        )
-        return _apply(project, data)
+    return project.rename_label(old, new, scheme_from_dict(data, source="scheme"))
 
 
 def delete_label(project: Project, label: str, *, delete_spans: bool = False) -> int:
@@ -95,7 +85,5 @@ def delete_label(project: Project, label: str, *, delete_spans: bool = False) ->
     data["entities"] = [e for e in data["entities"] if e["label"] != label]
     if len(data["entities"]) == before:
         raise SchemeError(f"label {label!r} is not in the scheme")
-    with project.db.atomic():
-        project.db.execute("DELETE FROM spans WHERE label = ?", [label])
-        _apply(project, data)
+    project.delete_label(label, scheme_from_dict(data, source="scheme"))
     return used

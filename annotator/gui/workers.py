@@ -77,10 +77,9 @@ def export_training(project_path: str | Path, out: str | Path, fmt: str, annotat
 def build_search_index(project_path: str | Path, progress: Progress, stop: Callable[[], bool]) -> str:
     """The full-text index of a large project, built in chunks on its own connection."""
     from annotator.core.project import Project
-    from annotator.gui.doc_query import ensure_fts
 
     with Project.open(project_path) as project:
-        ensure_fts(project.db, progress, stop)
+        project.build_search_index(progress, stop)
     return "search index ready"
 
 

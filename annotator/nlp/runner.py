@@ -21,6 +21,8 @@ from annotator.core.model import Span, Suggestions
 from annotator.core.project import Project
 from annotator.nlp import models
 from annotator.nlp.patterns import Pattern, confirmed_patterns, merge
+from annotator.store import annotations as ann_store
+from annotator.store import documents as doc_store
 from annotator.store import suggestions as sugg_store
 
 DEFAULT_BATCH_SIZE = 64
@@ -92,11 +94,7 @@ def scheme_digest(project: Project) -> str:
 
 
 def learned_patterns(project: Project) -> list[Pattern]:
-    rows = project.db.execute(
-        "SELECT s.label, substr(d.text, s.start + 1, s.end - s.start) FROM spans s "
-        "JOIN documents d ON d.id = s.document_id"
-    ).fetchall()
-    return confirmed_patterns(rows, project.scheme)
+    return confirmed_patterns(ann_store.labelled_span_texts(project.db), project.scheme)
 
 
 def _state_key(model_key: str) -> str:
@@ -124,7 +122,7 @@ def plan(project: Project, key: str, digest: str, patterns: list[Pattern]) -> tu
     if state is None or state.get("scheme") != digest or not old <= set(patterns):
         # Invalidate in the same transaction that records the new state: an interrupted run resumes correctly.
         with db.atomic():
-            db.execute("DELETE FROM suggestion_cache WHERE model = ?", [key])
+            sugg_store.forget_model(db, key)
             _save_state(project, key, digest, patterns)
         return sugg_store.stale_documents(db, key), []
     stale = sugg_store.stale_documents(db, key)
@@ -134,11 +132,7 @@ def plan(project: Project, key: str, digest: str, patterns: list[Pattern]) -> tu
     skip = set(stale)
     refresh = [
         doc_id
-        for doc_id, text in db.execute(
-            "SELECT d.id, d.text FROM documents d JOIN suggestion_cache c ON c.document_id = d.id AND c.model = ? "
-            "ORDER BY d.rowid",
-            [key],
-        )
+        for doc_id, text in sugg_store.cached_texts(db, key)
         if doc_id not in skip and any(t in text for t in added)
     ]
     return stale, refresh
@@ -147,11 +141,7 @@ def plan(project: Project, key: str, digest: str, patterns: list[Pattern]) -> tu
 def _texts(project: Project, ids: list[str], chunk: int = 64) -> Iterator[tuple[str, str, str]]:
     for i in range(0, len(ids), chunk):
         part = ids[i : i + chunk]
-        marks = ",".join("?" * len(part))
-        rows = {
-            r[0]: r
-            for r in project.db.execute(f"SELECT id, text, text_hash FROM documents WHERE id IN ({marks})", part)
-        }
+        rows = doc_store.texts_and_hashes(project.db, part)
         yield from (rows[d] for d in part if d in rows)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from sqlite_utils import Database
 
 from annotator.core.model import Annotation, Argument, Event, Evidence, Span, Status
-from annotator.store.database import now
+from annotator.store.database import new_id, now
 
 
 def ensure_annotator(db: Database, name: str) -> None:
@@ -53,11 +53,6 @@ def touch(db: Database, doc_id: str, annotator: str, status: Status | None = Non
             "updated_at = excluded.updated_at",
             [doc_id, annotator, str(status), stamp],
         )
-
-
-def has_layer(db: Database, doc_id: str, annotator: str) -> bool:
-    row = db.execute("SELECT 1 FROM doc_states WHERE document_id = ? AND annotator = ?", [doc_id, annotator])
-    return row.fetchone() is not None
 
 
 def get_status(db: Database, doc_id: str, annotator: str) -> Status:
@@ -125,7 +120,7 @@ def insert_event(db: Database, doc_id: str, annotator: str, event: Event) -> Eve
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [doc_id, annotator, event.type, event.trigger_start, event.trigger_end, event.source, now()],
     )
-    event_id = cur.lastrowid
+    event_id = new_id(cur)
     args = tuple(insert_argument(db, event_id, a) for a in event.arguments)
     return Event(event.type, event.trigger_start, event.trigger_end, args, id=event_id, source=event.source)
 
@@ -208,7 +203,7 @@ def add_evidence(db: Database, doc_id: str, annotator: str, target: str, ev: Evi
         "INSERT INTO stance_evidence(document_id, annotator, target, start, end) VALUES (?, ?, ?, ?, ?)",
         [doc_id, annotator, target, ev.start, ev.end],
     )
-    return cur.lastrowid
+    return new_id(cur)
 
 
 def remove_evidence(db: Database, doc_id: str, annotator: str, target: str, ev: Evidence) -> None:
@@ -317,3 +312,63 @@ def last_document(db: Database, annotator: str) -> str | None:
         return row[0]
     row = db.execute("SELECT last_document FROM annotators WHERE name = ?", [annotator]).fetchone()
     return row[0] if row else None
+
+
+def find_span_id(db: Database, doc_id: str, annotator: str, start: int, end: int, label: str) -> int | None:
+    """The oldest span of the layer at these offsets with this label (undo finds spans by content, not id)."""
+    row = db.execute(
+        "SELECT id FROM spans WHERE document_id = ? AND annotator = ? AND start = ? AND end = ? AND label = ? "
+        "ORDER BY id LIMIT 1",
+        [doc_id, annotator, start, end, label],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def find_event_id(db: Database, doc_id: str, annotator: str, start: int, end: int, type_: str) -> int | None:
+    """The oldest event of the layer with this trigger and type."""
+    row = db.execute(
+        "SELECT id FROM events WHERE document_id = ? AND annotator = ? AND trigger_start = ? AND trigger_end = ? "
+        "AND type = ? ORDER BY id LIMIT 1",
+        [doc_id, annotator, start, end, type_],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def annotators_of(db: Database, doc_id: str) -> list[str]:
+    """Annotators with a layer on the document, by name."""
+    return [
+        r[0] for r in db.execute("SELECT annotator FROM doc_states WHERE document_id = ? ORDER BY annotator", [doc_id])
+    ]
+
+
+def has_layer(db: Database, doc_id: str, annotator: str) -> bool:
+    return (
+        db.execute("SELECT 1 FROM doc_states WHERE document_id = ? AND annotator = ?", [doc_id, annotator]).fetchone()
+        is not None
+    )
+
+
+def reset_status(db: Database, doc_id: str, annotator: str) -> None:
+    """Mark a layer not started again, keeping its work and time stamp."""
+    db.execute(
+        "UPDATE doc_states SET status = 'not_started' WHERE document_id = ? AND annotator = ?", [doc_id, annotator]
+    )
+
+
+def done_documents(db: Database) -> dict[str, list[str]]:
+    """annotator -> ids of the documents they marked done, in document order."""
+    out: dict[str, list[str]] = {}
+    for annotator, doc_id in db.execute(
+        "SELECT s.annotator, s.document_id FROM doc_states s JOIN documents d ON d.id = s.document_id "
+        "WHERE s.status = 'done' ORDER BY s.annotator, d.rowid"
+    ):
+        out.setdefault(annotator, []).append(doc_id)
+    return out
+
+
+def labelled_span_texts(db: Database) -> list[tuple[str, str]]:
+    """(label, covered text) of every confirmed span of every layer."""
+    return db.execute(
+        "SELECT s.label, substr(d.text, s.start + 1, s.end - s.start) FROM spans s "
+        "JOIN documents d ON d.id = s.document_id"
+    ).fetchall()

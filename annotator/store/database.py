@@ -32,6 +32,13 @@ from annotator.store.migrations import KNOWN, migrations
 APPLICATION_ID = 0x414E4E4F  # "ANNO": marks a SQLite file as an annotator project
 
 
+def new_id(cur: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just made (typed optional by sqlite3, but always set after an INSERT)."""
+    if cur.lastrowid is None:
+        raise RuntimeError("INSERT reported no row id")
+    return cur.lastrowid
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -207,3 +214,7 @@ def get_setting(db: Database, key: str, default: str | None = None) -> str | Non
 
 def set_setting(db: Database, key: str, value: str) -> None:
     db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", [key, value])
+
+
+def delete_setting(db: Database, key: str) -> None:
+    db.execute("DELETE FROM settings WHERE key = ?", [key])

@@ -69,3 +69,23 @@ def count_documents(db: Database) -> int:
 def delete_document(db: Database, doc_id: str) -> None:
     """Remove an article and, through the foreign keys, everything attached to it (undo of adding it)."""
     db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+
+
+def has_document(db: Database, doc_id: str) -> bool:
+    return db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is not None
+
+
+def document_text(db: Database, doc_id: str) -> str | None:
+    row = db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
+    return row[0] if row else None
+
+
+def text_hashes(db: Database) -> dict[str, str]:
+    """document id -> text hash, in document order (to find duplicates and unchanged texts)."""
+    return dict(db.execute("SELECT id, text_hash FROM documents ORDER BY rowid").fetchall())
+
+
+def texts_and_hashes(db: Database, ids: list[str]) -> dict[str, tuple[str, str, str]]:
+    """id -> (id, text, text hash) of the given documents (a few dozen at a time: one IN list)."""
+    marks = ",".join("?" * len(ids))
+    return {r[0]: r for r in db.execute(f"SELECT id, text, text_hash FROM documents WHERE id IN ({marks})", ids)}

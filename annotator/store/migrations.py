@@ -160,7 +160,24 @@ def m001_initial(db: Database) -> None:
 
 
 @migrations()
-def m002_operation_log(db: Database) -> None:
+def m002_documents_fts(db: Database) -> None:
+    """The full-text index of the document list: an external-content FTS5 table over `documents`.
+
+    Created empty (instant, so imports keep their speed); rows are added in chunks on the first search
+    (`store.search_index.ensure_fts`), which records the highest indexed rowid in the `fts_rowid` setting.
+    IF NOT EXISTS / OR IGNORE: projects of earlier versions may already hold the table, built on first search."""
+    _run(
+        db,
+        """
+        CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts
+            USING fts5(title, text, content='documents', content_rowid='rowid');
+        INSERT OR IGNORE INTO settings(key, value) VALUES ('fts_rowid', '0');
+        """,
+    )
+
+
+@migrations()
+def m003_operation_log(db: Database) -> None:
     # One row per user action (who, when, which article, what): researchers query it for coding effort, and
     # `stats` derives the active minutes per article from it. No foreign keys: the history outlives deletions.
     _run(

@@ -6,7 +6,7 @@ new model or a changed text recomputes only what changed. Rejections are per ann
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from sqlite_utils import Database
 
@@ -145,3 +145,41 @@ def rename_label(db: Database, old: str, new: str) -> None:
     """Suggested spans and span rejections follow an entity label's renaming (and its undo)."""
     db.execute("UPDATE suggested_spans SET label = ? WHERE label = ?", [new, old])
     db.execute("UPDATE OR IGNORE rejected_suggestions SET label = ? WHERE label = ? AND kind = 'span'", [new, old])
+
+
+def cached_count(db: Database, model: str) -> int:
+    """How many documents have suggestions of `model` stored."""
+    return db.execute("SELECT count(*) FROM suggestion_cache WHERE model = ?", [model]).fetchone()[0]
+
+
+def any_stale(db: Database, model: str) -> bool:
+    """Whether some document lacks current suggestions of `model` (stops at the first: cheap on big projects)."""
+    return (
+        db.execute(
+            "SELECT 1 FROM documents d LEFT JOIN suggestion_cache c ON c.document_id = d.id AND c.model = ? "
+            "WHERE c.text_hash IS NULL OR c.text_hash != d.text_hash LIMIT 1",
+            [model],
+        ).fetchone()
+        is not None
+    )
+
+
+def rejections_of_document(db: Database, doc_id: str) -> list[tuple[str, str, int, int, str]]:
+    """(annotator, kind, start, end, label) of every rejection on the document, all annotators."""
+    return db.execute(
+        "SELECT annotator, kind, start, end, label FROM rejected_suggestions WHERE document_id = ?", [doc_id]
+    ).fetchall()
+
+
+def forget_model(db: Database, model: str) -> None:
+    """Mark every document's suggestions of `model` stale (they are recomputed; rows are replaced then)."""
+    db.execute("DELETE FROM suggestion_cache WHERE model = ?", [model])
+
+
+def cached_texts(db: Database, model: str) -> Iterator[tuple[str, str]]:
+    """(id, text) of the documents with stored suggestions of `model`, in document order, read lazily."""
+    yield from db.execute(
+        "SELECT d.id, d.text FROM documents d JOIN suggestion_cache c ON c.document_id = d.id AND c.model = ? "
+        "ORDER BY d.rowid",
+        [model],
+    )

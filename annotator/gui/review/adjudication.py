@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from annotator.core.model import GOLD, Annotation, Argument, Event, Span, Status
 from annotator.core.project import Project
-from annotator.store import suggestions as sugg_store
 
 REVIEWER = "review"  # the source of gold items the reviewer made rather than took from an annotator
 
@@ -145,12 +144,12 @@ class ArticleReview:
             names,
             units_of(layers),
             project.annotation(doc_id, GOLD),
-            sugg_store.rejected(project.db, doc_id, GOLD),
+            project.rejected(doc_id, GOLD),
         )
 
     def reload_gold(self) -> None:
         self.gold = self.project.annotation(self.doc_id, GOLD)
-        self.rejected = sugg_store.rejected(self.project.db, self.doc_id, GOLD)
+        self.rejected = self.project.rejected(self.doc_id, GOLD)
 
     def decided(self, unit: Unit) -> bool:
         return is_decided(unit, self.gold, self.rejected)
@@ -179,9 +178,9 @@ class ArticleReview:
         keep = [] if unit.kind == "stance" else [_rejection(unit, c) for c in unit.candidates() if c in items]
         with self.project.db.atomic():
             for r in keep:
-                sugg_store.unreject(self.project.db, self.doc_id, GOLD, *r)
+                self.project.forget_rejection(self.doc_id, GOLD, *r)
             for r in rejections:
-                sugg_store.reject(self.project.db, self.doc_id, GOLD, *r)
+                self.project.record_rejection(self.doc_id, GOLD, *r)
             self._write(gold)
 
     def take_version(self, unit: Unit, annotator: str) -> None:
@@ -198,7 +197,7 @@ class ArticleReview:
         with self.project.db.atomic():
             if unit.kind != "stance":
                 for c in unit.candidates():
-                    sugg_store.unreject(self.project.db, self.doc_id, GOLD, *_rejection(unit, c))
+                    self.project.forget_rejection(self.doc_id, GOLD, *_rejection(unit, c))
             self._write(gold)
 
     def add_span(self, start: int, end: int, label: str) -> None:
@@ -210,7 +209,7 @@ class ArticleReview:
             for unit in touched:
                 for c in unit.candidates():
                     if (c[0], c[1], c[2]) != (start, end, label):
-                        sugg_store.reject(self.project.db, self.doc_id, GOLD, *_rejection(unit, c))
+                        self.project.record_rejection(self.doc_id, GOLD, *_rejection(unit, c))
             self._write(gold)
 
     def remove_gold_spans_at(self, offset: int) -> int:
@@ -271,12 +270,7 @@ def _event(item: tuple, unit: Unit) -> Event:
 
 def compared_documents(project: Project) -> list[str]:
     """The articles at least two annotators (not gold) marked done, in project order."""
-    rows = project.db.execute(
-        "SELECT d.id FROM documents d JOIN doc_states s ON s.document_id = d.id "
-        "WHERE s.status = 'done' AND s.annotator != ? GROUP BY d.id HAVING count(*) >= 2 ORDER BY d.rowid",
-        [GOLD],
-    ).fetchall()
-    return [r[0] for r in rows]
+    return project.compared_documents()
 
 
 def project_disagreements(project: Project, stop=lambda: False) -> dict[str, int]:
