@@ -7,6 +7,7 @@ import sqlite3
 
 from sqlite_utils import Database
 
+from annotator.core.errors import ReadOnlyProjectError
 from annotator.core.model import DocumentFilters
 from annotator.store.search_index import like_rowids, search_clause
 
@@ -41,7 +42,7 @@ def listed_rowids(db: Database, annotator: str, filters: DocumentFilters, model:
     """`matching_rowids`, or for a search a read-only project cannot index, a plain scan of the texts."""
     try:
         return matching_rowids(db, annotator, filters, model)
-    except sqlite3.OperationalError:  # query_only: the index cannot be brought up to date
+    except (sqlite3.OperationalError, ReadOnlyProjectError):  # query_only: the index cannot be brought up to date
         if not filters.search.strip():
             raise
         return like_rowids(db, filters.search)
