@@ -88,6 +88,23 @@ class Project:
         self._scheme = scheme
         return scheme
 
+    def reload_scheme(self) -> bool:
+        """Re-read the scheme, which another connection (a merge, another window) may have changed; True if it
+        had changed. Called only when `data_version` moved, so parsing the small JSON each time is fine."""
+        raw = database.get_setting(self.db, "scheme")
+        if raw is None:
+            return False
+        scheme = Scheme.from_json(raw)
+        if scheme == self._scheme:
+            return False
+        self._scheme = scheme
+        return True
+
+    def data_version(self) -> int | None:
+        """A number that changes whenever another connection commits to the file (never for this one's own
+        commits); None while the file is momentarily busy. Cheap enough to poll several times a second."""
+        return database.data_version(self.db)
+
     @property
     def language(self) -> str:
         return self._scheme.language or "en"  # the scheme is the one place the language is stored

@@ -39,16 +39,39 @@ class DocumentListModel(QAbstractTableModel):
         self.beginResetModel()
         if filters is not None:
             self.filters = filters
+        self._rowids = self._matching()
+        self._pages.clear()
+        self.endResetModel()
+
+    def _matching(self) -> list[int]:
         db = self.project.db
         model = self.project.suggestion_model()
         try:
-            self._rowids = doc_query.matching_rowids(db, self.annotator, self.filters, model)
+            return doc_query.matching_rowids(db, self.annotator, self.filters, model)
         except sqlite3.OperationalError:  # a read-only project without a search index: a plain scan
             if not self.filters.search.strip():
                 raise
-            self._rowids = doc_query.like_rowids(db, self.filters.search)
-        self._pages.clear()
-        self.endResetModel()
+            return doc_query.like_rowids(db, self.filters.search)
+
+    def reload(self) -> bool:
+        """Another connection committed: re-read the matching rows and every cached page, with row insertions
+        (not a reset) when articles were only added at the end, so the view keeps its selection and scroll
+        position. Returns False if a reset was needed (the caller restores the selection)."""
+        rowids = self._matching()
+        old = self._rowids
+        self._pages.clear()  # statuses and titles of rows already shown may have changed
+        if rowids[: len(old)] != old:
+            self.beginResetModel()
+            self._rowids = rowids
+            self.endResetModel()
+            return False
+        if len(rowids) > len(old):
+            self.beginInsertRows(QModelIndex(), len(old), len(rowids) - 1)
+            self._rowids = rowids
+            self.endInsertRows()
+        if old:  # the view asks again only for the rows it shows
+            self.dataChanged.emit(self.index(0, 0), self.index(len(old) - 1, len(self.COLUMNS) - 1))
+        return True
 
     # -- Qt model ----------------------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
@@ -190,6 +213,15 @@ class DocumentList(QWidget):
             return  # searched again when the index is ready
         self.model.refresh(filters)
         if self._current is not None:
+            self.select(self._current)
+
+    def reload(self) -> None:
+        """Show what another connection committed (new articles, changed statuses) under the current filters."""
+        if self._index_job is not None:
+            return  # the list is filled again when the search index is built
+        if self.model.filters.search.strip() and self._needs_background_index():
+            return  # many new articles to index first: in the background, then searched again
+        if not self.model.reload() and self._current is not None:
             self.select(self._current)
 
     def _needs_background_index(self) -> bool:
