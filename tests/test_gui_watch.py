@@ -215,3 +215,15 @@ def test_the_watcher_stops_with_the_project(tmp_path, window_on, qtbot):
     window = window_on(path, document_id="a1")
     window.close_project()
     assert window.watcher.project is None and not window.watcher.check()
+
+
+def test_a_filtered_list_follows_statuses_set_elsewhere(tmp_path, window_on, qtbot):
+    path = make_project(tmp_path)
+    window = window_on(path, document_id="a2")
+    documents = window.documents
+    documents.status.setCurrentIndex(documents.status.findData("not_started"))
+    assert documents.model.rowCount() == 3
+    in_other_process(path, "    project.set_status('a1', 'alice', 'done')")
+    qtbot.waitUntil(lambda: documents.model.rowCount() == 2, timeout=WAIT_MS)
+    assert [documents.model.doc_id(r) for r in range(2)] == ["a2", "a3"]
+    assert documents.table.currentIndex().row() == 0 and window.session.doc_id == "a2"  # selection follows

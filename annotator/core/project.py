@@ -43,6 +43,7 @@ class Project:
         if raw is None:
             raise ProjectError(f"{self.path}: project has no label scheme (damaged file?)")
         self._scheme = Scheme.from_json(raw)
+        self._scheme_json = raw  # what `reload_scheme` compares with before parsing anything
 
     # -- life cycle ------------------------------------------------------------------------------------------
     @classmethod
@@ -84,18 +85,19 @@ class Project:
 
     def set_scheme(self, scheme: Scheme) -> Scheme:
         with self.db.atomic():
-            database.set_setting(self.db, "scheme", scheme.to_json())
-        self._scheme = scheme
+            database.set_setting(self.db, "scheme", raw := scheme.to_json())
+        self._scheme, self._scheme_json = scheme, raw
         return scheme
 
     def reload_scheme(self) -> bool:
         """Re-read the scheme, which another connection (a merge, another window) may have changed; True if it
-        had changed. Called only when `data_version` moved, so parsing the small JSON each time is fine."""
+        had changed."""
         raw = database.get_setting(self.db, "scheme")
-        if raw is None:
+        if raw is None or raw == self._scheme_json:
             return False
         scheme = Scheme.from_json(raw)
-        if scheme == self._scheme:
+        self._scheme_json = raw
+        if scheme == self._scheme:  # e.g. a failed import or merge rolled the stored scheme back
             return False
         self._scheme = scheme
         return True

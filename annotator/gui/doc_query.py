@@ -45,6 +45,12 @@ def matching_rowids(db: Database, annotator: str, filters: Filters, model: str |
     return [r[0] for r in db.execute(sql, params)]
 
 
+def rowids_after(db: Database, rowid: int) -> list[int]:
+    """Rowids of the documents added after `rowid` (documents are never deleted, so an unfiltered list only grows
+    at its end); an index seek, where re-reading every rowid scans the whole table (40 ms at 10,000 articles)."""
+    return [r[0] for r in db.execute("SELECT rowid FROM documents WHERE rowid > ? ORDER BY rowid", [rowid])]
+
+
 def fts_query(text: str) -> str:
     """Plain words become a prefix AND query; quotes keep the user's phrase. Never an FTS syntax error."""
     words = [w.replace('"', "") for w in text.split()]

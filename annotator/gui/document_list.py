@@ -57,8 +57,11 @@ class DocumentListModel(QAbstractTableModel):
         """Another connection committed: re-read the matching rows and every cached page, with row insertions
         (not a reset) when articles were only added at the end, so the view keeps its selection and scroll
         position. Returns False if a reset was needed (the caller restores the selection)."""
-        rowids = self._matching()
         old = self._rowids
+        if self.filters == Filters():  # the whole list: only new articles can have changed which rows there are
+            rowids = old + doc_query.rowids_after(self.project.db, old[-1] if old else 0)
+        else:
+            rowids = self._matching()
         self._pages.clear()  # statuses and titles of rows already shown may have changed
         if rowids[: len(old)] != old:
             self.beginResetModel()
