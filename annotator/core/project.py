@@ -51,6 +51,7 @@ class Project:
         if raw is None:
             raise ProjectError(f"{self.path}: project has no label scheme (damaged file?)")
         self._scheme = Scheme.from_json(raw)
+        self._scheme_json = raw  # what `reload_scheme` compares with before parsing anything
 
     # -- life cycle ------------------------------------------------------------------------------------------
     @classmethod
@@ -92,16 +93,27 @@ class Project:
 
     def set_scheme(self, scheme: Scheme) -> Scheme:
         with self.db.atomic():
-            database.set_setting(self.db, "scheme", scheme.to_json())
-        self._scheme = scheme
+            database.set_setting(self.db, "scheme", raw := scheme.to_json())
+        self._scheme, self._scheme_json = scheme, raw
         return scheme
 
-    def reload_scheme(self) -> Scheme:
-        """Re-read the scheme (another connection, e.g. a merge in a worker or another process, changed it)."""
+    def reload_scheme(self) -> bool:
+        """Re-read the scheme, which another connection (a merge, another window) may have changed; True if it
+        had changed."""
         raw = database.get_setting(self.db, "scheme")
-        if raw is not None:
-            self._scheme = Scheme.from_json(raw)
-        return self._scheme
+        if raw is None or raw == self._scheme_json:
+            return False
+        scheme = Scheme.from_json(raw)
+        self._scheme_json = raw
+        if scheme == self._scheme:  # e.g. a failed import or merge rolled the stored scheme back
+            return False
+        self._scheme = scheme
+        return True
+
+    def data_version(self) -> int | None:
+        """A number that changes whenever another connection commits to the file (never for this one's own
+        commits); None while the file is momentarily busy. Cheap enough to poll several times a second."""
+        return database.data_version(self.db)
 
     @property
     def language(self) -> str:
@@ -485,6 +497,10 @@ class Project:
     def document_page(self, annotator: str, rowids: list[int]) -> dict[int, tuple[str, str, str]]:
         """rowid -> (id, title, status for the annotator)."""
         return document_queries.page(self.db, annotator, rowids)
+
+    def document_rowids_after(self, rowid: int) -> list[int]:
+        """Rowids of the articles added after `rowid` (the unfiltered document list only grows at its end)."""
+        return document_queries.rowids_after(self.db, rowid)
 
     def document_rowid(self, doc_id: str) -> int | None:
         return document_queries.rowid_of(self.db, doc_id)

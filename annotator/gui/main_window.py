@@ -34,6 +34,7 @@ from annotator.gui.session import Session
 from annotator.gui.span_panel import SpanPanel
 from annotator.gui.stance_panel import StancePanel
 from annotator.gui.suggest_process import SuggestProcess
+from annotator.gui.watcher import ProjectWatcher
 
 NO_AUTO_SUGGEST = "ANNOTATOR_NO_AUTO_SUGGEST"  # set to 1 to never start the suggestion process by itself
 
@@ -77,8 +78,11 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self._shown_status: dict[str, str | None] = {}
         self._panel_timer = QTimer(self, singleShot=True, interval=0)
         self._panel_timer.timeout.connect(self._refresh_panel)
-        self._reload_timer = QTimer(self, singleShot=True, interval=0)  # the open article's new suggestions
-        self._reload_timer.timeout.connect(self._reload_suggestions)
+        # Commits of other connections (other processes, the suggestion process, merge and import jobs) are shown
+        # within half a second; the window's own commits never trigger it.
+        self.watcher = ProjectWatcher(self)
+        self.watcher.changed.connect(self.refresh_from_file)
+        self.file_refreshes = 0  # how often the window re-read the file for others' commits (tests, benchmarks)
         self._build_status_bar()
         self._build_menus()
         change_hub().changed.connect(self._changes_arrived)
@@ -131,7 +135,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
 
     def close_project(self) -> None:
         self._panel_timer.stop()
-        self._reload_timer.stop()
+        self.watcher.stop()
         if self.suggester is not None:
             self.suggester.cancel()
             self.suggester = None
@@ -185,6 +189,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self._bind_undo(self.session)
         self.guidelines.set_scheme(project.scheme)
         self.view.setFocus()
+        self.watcher.watch(project)
 
     # -- articles ------------------------------------------------------------------------------------------
     def open_document(self, doc_id: str) -> None:
@@ -212,13 +217,32 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             self.documents.model.refresh_document(doc_id)
             self.update_status()
 
+    def refresh_from_file(self) -> None:
+        """Show what other connections committed: new articles and statuses in the list, the open article's layer
+        and suggestions, the side panels (never a note being typed), the scheme and the status bar."""
+        if self.project is None:
+            return
+        self.watcher.sync()  # from here on everything is re-read: those commits are covered
+        self.file_refreshes += 1
+        scheme_changed = self.project.reload_scheme()
+        if scheme_changed:
+            self.documents.set_labels(self.project.scheme.entity_labels)
+            self.guidelines.set_scheme(self.project.scheme)
+        self.documents.reload()
+        state = self.session.state
+        if state is None:
+            if self.documents.model.rowCount():  # the first articles arrived
+                self.open_document(self.documents.model.doc_id(0))  # type: ignore[arg-type]
+        elif self.session.refresh_from_file(scheme_changed=scheme_changed):
+            self._shown_status[state.document.id] = state.status
+            self._panel_timer.start()  # the panels in a turn of their own, as after suggestions arrive
+        self.update_status()
+
     def _refresh_panel(self) -> None:
         state = self.session.state
         if state is None:
             return
-        colors = {e.label: e.color for e in self.session.project.scheme.entities}
-        colors |= {e.type: e.color for e in self.session.project.scheme.events}
-        self.panel.set_items(state.items, state.document.text, colors, self.session.focus_key)
+        self.panel.set_items(state.items, state.document.text, self.session.colors(), self.session.focus_key)
         self._refresh_side()
 
     def _refresh_side(self) -> None:
@@ -330,28 +354,25 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self._suggest_done = (done, total)
         self.status_suggest.setText(f"suggesting {done}/{total}")
         if doc_id == self.session.doc_id:
-            # In a later event-loop turn: a batch's lines arrive together, and parsing them, re-reading the
-            # article and repainting it in one turn added up to a visible stall.
-            self._reload_timer.start()
-
-    def _reload_suggestions(self) -> None:
-        # the side panels in a turn of their own: the repaint and the panels together stalled the loop
-        if (
-            self.project is not None
-            and self.session.state is not None
-            and self.session.reload_suggestions(notify=False)
-        ):
-            self._panel_timer.start()
+            # The batch is committed: show it now rather than at the next tick. In a later event-loop turn (the
+            # watcher's), since a batch's lines arrive together and parsing them, re-reading the article and
+            # repainting it in one turn added up to a visible stall.
+            self.watcher.check_soon()
 
     def _suggest_finished(self, ok: bool, message: str) -> None:
-        self._reload_timer.stop()  # the reload below covers it
         self._suggesting = False
         self.statusBar().showMessage(message, 8000)
-        if ok and self.session.state is not None:
-            self.session.reload_suggestions()  # repaints (and refreshes the panels) only if anything changed
+        self.watcher.check()  # the last batch, at once (re-reads only if the process committed since)
         self.update_status()
         if not ok:
             self.status_suggest.setText(message if len(message) < 60 else message[:57] + "…")
+
+    def _merged(self, _report) -> None:
+        """File > Merge ran on a connection of its own: show its outcome at once rather than at the next tick."""
+        self.refresh_from_file()
+        self.statusBar().showMessage("merged (Ctrl+Z takes the whole merge back)", 10000)
+        if self.auto_suggest and self._needs_suggestions():
+            self.start_suggestions()  # articles the merge added
 
     # -- menus -----------------------------------------------------------------------------------------------
     def _action(self, menu, text: str, slot, shortcut=None, name: str | None = None) -> QAction:
@@ -376,7 +397,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         add_merge_action(
             file,
             lambda: self.project and self.project.path,
-            lambda _report: self._import_done("merged (Ctrl+Z takes the merge back)"),
+            self._merged,
             self.push_changes,
         )
         file.addSeparator()

@@ -11,7 +11,7 @@ import contextlib
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtGui import QColor, QTextCursor, QUndoStack
 
 from annotator.core.errors import AnnotatorError, ProjectBusyError
 from annotator.core.model import Argument, Event, Span, Status
@@ -69,9 +69,7 @@ class Session(KeySequences, QObject):
         self.focus_key = None
         self.active_event = None
         self.cancel_mode()
-        scheme = self.project.scheme
-        colors = {e.label: e.color for e in scheme.entities} | {e.type: e.color for e in scheme.events}
-        self.view.show_article(self.state.document.text, self.state.items, colors)
+        self.view.show_article(self.state.document.text, self.state.items, self.colors())
         if not self.readonly:
             # a busy or read-only file: remembering the place is not worth a message
             with contextlib.suppress(AnnotatorError):
@@ -97,6 +95,53 @@ class Session(KeySequences, QObject):
         if notify:
             self.layer_changed.emit(self.state.document.id)
         return True
+
+    def refresh_from_file(self, *, scheme_changed: bool = False) -> bool:
+        """Another connection committed (another process, a merge): re-read the open article's layer, suggestions,
+        stance, note and status, and repaint only the items that came or went. The focus stays on its item while
+        that exists; an item that vanished leaves nothing focused, so the next X or A never acts on something the
+        user no longer sees. Returns whether anything shown changed (the caller then refreshes the panels)."""
+        state = self.state
+        if state is None:
+            return False
+        before = _shown(state)
+        keys_before = {i.key for i in state.items}
+        state.reload(self.project, self.annotator)
+        if not scheme_changed and _shown(state) == before:
+            return False
+        if scheme_changed:  # new colours (or labels whose suggestions now show): paint the article afresh
+            self._reshow()
+        else:
+            dirty = [(k[1], k[2]) for k in keys_before ^ {i.key for i in state.items}]
+            if dirty:
+                self._repaint(dirty)
+        focused = state.item(self.focus_key)
+        if focused is None and self.focus_key is not None:
+            self.focus_key = None
+            self.view.set_focus_item(None)
+            self.focus_changed.emit(None)
+        elif focused is not None:
+            self.view.set_focus_item(focused, scroll=False)  # an equal item may now carry another id or source
+        self._show_event_arguments()
+        return True
+
+    def colors(self) -> dict[str, str]:
+        scheme = self.project.scheme
+        return {e.label: e.color for e in scheme.entities} | {e.type: e.color for e in scheme.events}
+
+    def _reshow(self) -> None:
+        """Paint the open article again, keeping the caret, the selection and the scroll position."""
+        assert self.state is not None
+        view = self.view
+        scroll = view.verticalScrollBar().value()
+        cursor = view.textCursor()
+        anchor, position = cursor.anchor(), cursor.position()
+        view.show_article(self.state.document.text, self.state.items, self.colors())
+        cursor = view.textCursor()
+        cursor.setPosition(anchor)
+        cursor.setPosition(position, QTextCursor.KeepAnchor)
+        view.setTextCursor(cursor)
+        view.verticalScrollBar().setValue(scroll)
 
     # -- called by commands after each do/undo/redo ------------------------------------------------------------
     def after_change(
@@ -361,3 +406,17 @@ class Session(KeySequences, QObject):
         if self.state is not None:
             self.active_event = None
             self._set_focus(None, scroll=False)
+
+
+def _shown(state: ArticleState) -> tuple:
+    """Everything of the article's layer the window shows (the items carry their ids and sources)."""
+    return (
+        state.items,
+        state.events,
+        state.suggested_events,
+        state.stance,
+        state.stance_evidence,
+        state.note,
+        state.flags,
+        state.status,
+    )

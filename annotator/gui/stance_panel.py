@@ -40,6 +40,7 @@ class NoteEdit(QPlainTextEdit):
     def commit(self) -> None:
         if self.doc_id is not None:
             self.committed.emit(self.doc_id, self.toPlainText())
+            self.document().setModified(False)  # saved: a note written elsewhere may now replace it
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         self.commit()
@@ -130,10 +131,12 @@ class StancePanel(QWidget):
 
     def show_note(self, state: ArticleState) -> None:
         """The article's note, unless it is being typed; another article always shows its own note (the window
-        saved the previous one before leaving it)."""
-        if state.document.id != self.note.doc_id or not self.note.hasFocus():
+        saved the previous one before leaving it). A focused editor the user has not typed in takes the stored
+        note too: otherwise leaving it would save its stale text over a note another process just wrote."""
+        typing = self.note.hasFocus() and self.note.document().isModified()
+        if state.document.id != self.note.doc_id or (not typing and self.note.toPlainText() != state.note):
             self.note.doc_id = state.document.id
-            self.note.setPlainText(state.note)
+            self.note.setPlainText(state.note)  # also clears the document's modified flag
 
     def _target_selected(self) -> None:
         if self._updating:

@@ -207,6 +207,16 @@ def open_database(path: str | Path, *, readonly: bool = False, wait: float | Non
     return db
 
 
+def data_version(db: Database) -> int | None:
+    """SQLite's `PRAGMA data_version` on this connection: it changes only when another connection (another process,
+    or a thread with its own connection) commits, so a window can poll it cheaply. None if the file is busy now
+    (the caller simply asks again later)."""
+    try:
+        return db.execute("PRAGMA data_version").fetchone()[0]
+    except sqlite3.OperationalError:
+        return None
+
+
 def get_setting(db: Database, key: str, default: str | None = None) -> str | None:
     row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
     return row[0] if row else default

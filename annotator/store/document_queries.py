@@ -97,3 +97,9 @@ def compared_documents(db: Database, exclude: str) -> list[str]:
         [exclude],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def rowids_after(db: Database, rowid: int) -> list[int]:
+    """Rowids of the documents added after `rowid`: an index seek, where re-reading every rowid scans the whole
+    table (40 ms at 10,000 articles)."""
+    return [r[0] for r in db.execute("SELECT rowid FROM documents WHERE rowid > ? ORDER BY rowid", [rowid])]
