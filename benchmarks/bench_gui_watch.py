@@ -77,7 +77,11 @@ def make_project(path: Path, n: int) -> None:
 
 def spin(seconds: float) -> None:
     loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    # precise: Qt aligns coarse timers with each other, which would put every commit just after a watcher tick
+    timer = QTimer(singleShot=True, interval=int(seconds * 1000))
+    timer.setTimerType(Qt.PreciseTimer)
+    timer.timeout.connect(loop.quit)
+    timer.start()
     loop.exec()
 
 

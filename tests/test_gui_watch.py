@@ -227,3 +227,15 @@ def test_a_filtered_list_follows_statuses_set_elsewhere(tmp_path, window_on, qtb
     qtbot.waitUntil(lambda: documents.model.rowCount() == 2, timeout=WAIT_MS)
     assert [documents.model.doc_id(r) for r in range(2)] == ["a2", "a3"]
     assert documents.table.currentIndex().row() == 0 and window.session.doc_id == "a2"  # selection follows
+
+
+def test_an_empty_project_opens_the_first_article_imported_elsewhere(tmp_path, window_on, qtbot):
+    path = tmp_path / "empty.annotator"
+    Project.create(path).close()
+    window = window_on(path)
+    assert window.session.state is None
+    source = tmp_path / "first.jsonl"
+    source.write_text(json.dumps({"id": "f1", "text": "The first report."}) + "\n", encoding="utf-8")
+    run("-m", "annotator", "import", str(path), str(source))
+    qtbot.waitUntil(lambda: window.session.doc_id == "f1", timeout=WAIT_MS)
+    assert window.documents.model.rowCount() == 1 and window.status_progress.text() == "done 0/1"
