@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.adjudication import ArticleReview, project_disagreements
 from annotator.core.model import GOLD, Status
 from annotator.core.project import Project
-from annotator.gui.review.adjudication import ArticleReview, project_disagreements
 from tests.test_agreement_spans import STANDARD, TEXT, build
 
 

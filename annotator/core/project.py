@@ -6,7 +6,8 @@ stack can invert it. Reads return plain dataclasses from `annotator.core.model`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -46,6 +47,7 @@ class Project:
         see `set_writer_wait`); the window passes 0.1 so a busy file never freezes it."""
         self.path = Path(path)
         self.readonly = readonly
+        self._quiet = 0
         self.db = _db if _db is not None else database.open_database(self.path, readonly=readonly, wait=wait)
         raw = database.get_setting(self.db, "scheme")
         if raw is None:
@@ -190,7 +192,23 @@ class Project:
     # -- the operation log ------------------------------------------------------------------------------------
     def log(self, name: str, doc_id: str | None, annotator: str | None, **detail: object) -> None:
         """Record a user action in the operation log (call inside the action's transaction)."""
-        operation_log.record(self.db, name, annotator, doc_id, **detail)
+        if not self._quiet:
+            operation_log.record(self.db, name, annotator, doc_id, **detail)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several mutations as one transaction (nested: a savepoint); the project is unchanged if it fails."""
+        with self.db.atomic():
+            yield
+
+    @contextmanager
+    def quiet_log(self) -> Iterator[None]:
+        """Mutations inside log nothing themselves: the operation around them logs one row for all of them."""
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
 
     def recent_operations(self, limit: int = 100) -> list[dict]:
         return operation_log.recent(self.db, limit)

@@ -1,8 +1,11 @@
-"""Undoable annotation actions. Each does its work through one Project mutation (one commit) and can be undone.
+"""Undoable annotation actions on the window's undo stack. Each holds one core operation (`annotator.core.actions`)
+and its inverse: doing applies the operation (one transaction, logged), undoing applies the inverse, which returns
+the operation again for redo. The rules (what deleting a span does to event arguments, one transaction for
+accept-all) live in the core; a command adds only what the window needs: the text on the Edit menu, which item
+to focus and which offsets to repaint.
 
-A command does the work when it is created (so an error never lands on the undo stack), and on undo/redo it
-repeats or inverts the mutation and asks the session to show the article it touched. Spans are found by
-offsets and label, not by id: undoing a deletion re-creates the span under a new id.
+A command does the work when it is created (so an error never lands on the undo stack); a busy, read-only or full
+file during undo or redo is reported through the change hub instead of raising through Qt.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.core import operations
+from annotator.core import actions, operations
+from annotator.core.actions import Op
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Argument, Event, Span, Status
+from annotator.core.model import Event, Span, Status
 from annotator.core.project import Project
 from annotator.gui.article import SPAN, SUGGESTION, ItemKey
 from annotator.gui.changes import change_hub
@@ -28,16 +32,8 @@ class Session(Protocol):
     ) -> None: ...
 
 
-def span_id(project: Project, doc_id: str, annotator: str, start: int, end: int, label: str) -> int | None:
-    return project.find_span_id(doc_id, annotator, start, end, label)
-
-
-def find_event(project: Project, doc_id: str, annotator: str, start: int, end: int, type_: str) -> int | None:
-    return project.find_event_id(doc_id, annotator, start, end, type_)
-
-
 class ProjectCommand(QUndoCommand):
-    """Base: `_do()` / `_undo()` call the project; the session repaints the article the command belongs to."""
+    """Base: `operation()` names the change; do/undo/redo apply it or its inverse, then the session repaints."""
 
     reload_all = False  # events, stance, notes: re-read the whole layer (span actions re-read only `dirty`)
 
@@ -47,6 +43,8 @@ class ProjectCommand(QUndoCommand):
         self.doc_id = doc_id
         self.annotator = session.annotator  # undo edits the layer it was done on, even after a switch
         self._first = True
+        self.forward: Op = self.operation()
+        self.backward: Op | None = None
         self._do()
         self.session.after_change(doc_id, self.focus_after_do(), self.dirty(), self.reload_all)
 
@@ -54,12 +52,22 @@ class ProjectCommand(QUndoCommand):
     def project(self) -> Project:
         return self.session.project
 
+    def operation(self) -> Op:
+        raise NotImplementedError
+
+    def _do(self, kind: str = "do") -> None:
+        self.backward = actions.apply(self.project, self.forward, kind=kind, description=self.text())
+
+    def _undo(self) -> None:
+        assert self.backward is not None
+        self.forward = actions.apply(self.project, self.backward, kind="undo", description=self.text())
+
     def redo(self) -> None:
         if self._first:  # QUndoStack.push calls redo(); the work was done in __init__
             self._first = False
             return
         try:
-            self._do()
+            self._do("redo")
         except AnnotatorError as exc:  # busy, read-only, full disk: say so rather than raise through Qt
             change_hub().failed.emit(f"Could not redo “{self.text()}”: {exc}")
             return
@@ -73,12 +81,6 @@ class ProjectCommand(QUndoCommand):
             return
         self.session.after_change(self.doc_id, self.focus_after_undo(), self.dirty(), self.reload_all)
 
-    def _do(self) -> None:
-        raise NotImplementedError
-
-    def _undo(self) -> None:
-        raise NotImplementedError
-
     def focus_after_do(self) -> ItemKey | None:
         return None
 
@@ -88,13 +90,8 @@ class ProjectCommand(QUndoCommand):
     def dirty(self) -> list[tuple[int, int]]:
         return []
 
-    def _add(self, span: Span) -> None:
-        self.project.add_span(self.doc_id, self.annotator, span.start, span.end, span.label, source=span.source)
-
-    def _delete(self, span: Span) -> None:
-        found = span_id(self.project, self.doc_id, self.annotator, span.start, span.end, span.label)
-        if found is not None:
-            self.project.delete_span(found)
+    def _layer(self, **args) -> dict:
+        return {"doc": self.doc_id, "annotator": self.annotator, **args}
 
 
 class AddSpan(ProjectCommand):
@@ -104,11 +101,8 @@ class AddSpan(ProjectCommand):
         self.span = span
         super().__init__(session, doc_id, f"{text} {span.label}")
 
-    def _do(self) -> None:
-        self._add(self.span)
-
-    def _undo(self) -> None:
-        self._delete(self.span)
+    def operation(self) -> Op:
+        return actions.add_span(self.doc_id, self.annotator, self.span)
 
     def focus_after_do(self) -> ItemKey:
         return (SPAN, self.span.start, self.span.end, self.span.label)
@@ -118,28 +112,20 @@ class AddSpan(ProjectCommand):
 
 
 class DeleteSpan(ProjectCommand):
-    """Delete a span; event arguments on exactly its offsets are detached too (and come back on undo)."""
+    """Delete a span; the core detaches event arguments on exactly its offsets (and undo reattaches them)."""
 
     def __init__(self, session: Session, doc_id: str, span: Span):
         self.span = span
-        self.detached: list[tuple[tuple[int, int, str], Argument]] = []
         super().__init__(session, doc_id, f"Delete span {span.label}")
 
     @property
     def reload_all(self) -> bool:  # type: ignore[override]
-        return bool(self.detached)
+        op = self.backward if self.backward is not None and self.backward.name == "add_span" else self.forward
+        return bool(op.args.get("reattach"))
 
-    def _do(self) -> None:
-        found = span_id(self.project, self.doc_id, self.annotator, self.span.start, self.span.end, self.span.label)
-        self.detached = self.project.remove_span(found)[1] if found is not None else []
-
-    def _undo(self) -> None:
-        with self.project.db.atomic():
-            self._add(self.span)
-            for key, arg in self.detached:
-                event_id = find_event(self.project, self.doc_id, self.annotator, *key)
-                if event_id is not None:
-                    self.project.add_argument(event_id, arg.role, arg.start, arg.end)
+    def operation(self) -> Op:
+        s = self.span
+        return Op("delete_span", self._layer(start=s.start, end=s.end, label=s.label))
 
     def focus_after_undo(self) -> ItemKey:
         return (SPAN, self.span.start, self.span.end, self.span.label)
@@ -156,16 +142,9 @@ class RelabelSpan(ProjectCommand):
         self.span, self.label = span, label
         super().__init__(session, doc_id, f"Relabel {span.label} as {label}")
 
-    def _relabel(self, old: str, new: str) -> None:
-        found = span_id(self.project, self.doc_id, self.annotator, self.span.start, self.span.end, old)
-        if found is not None:
-            self.project.relabel_span(found, new)
-
-    def _do(self) -> None:
-        self._relabel(self.span.label, self.label)
-
-    def _undo(self) -> None:
-        self._relabel(self.label, self.span.label)
+    def operation(self) -> Op:
+        s = self.span
+        return Op("relabel_span", self._layer(start=s.start, end=s.end, label=s.label, new=self.label))
 
     def focus_after_do(self) -> ItemKey:
         return (SPAN, self.span.start, self.span.end, self.label)
@@ -182,13 +161,9 @@ class RejectSuggestion(ProjectCommand):
         self.span = span
         super().__init__(session, doc_id, f"Reject suggestion {span.label}")
 
-    def _do(self) -> None:
+    def operation(self) -> Op:
         s = self.span
-        self.project.reject_suggestion(self.doc_id, self.annotator, "span", s.start, s.end, s.label)
-
-    def _undo(self) -> None:
-        s = self.span
-        self.project.unreject_suggestion(self.doc_id, self.annotator, "span", s.start, s.end, s.label)
+        return Op("reject", self._layer(kind="span", start=s.start, end=s.end, label=s.label))
 
     def focus_after_do(self) -> ItemKey:
         return (SUGGESTION, self.span.start, self.span.end, self.span.label)  # gone: the view focuses the next one
@@ -208,12 +183,14 @@ class AcceptAll(ProjectCommand):
 
     def __init__(self, session: Session, doc_id: str, spans: list[Span], events: list[Event]):
         self.spans, self.events = spans, events
-        self.changes: operations.Changes | None = None
         super().__init__(session, doc_id, f"Accept {len(spans) + len(events)} suggestion(s)")
 
-    def _do(self) -> None:
-        if self.changes is None:
-            _, self.changes = operations.record(
+    def operation(self) -> Op:
+        return Op("nothing")  # replaced by the recorded restore operation on the first do
+
+    def _do(self, kind: str = "do") -> None:
+        if self.backward is None:
+            _, changes = operations.record(
                 self.project,
                 self.text(),
                 lambda: self.project.accept_suggestions(self.doc_id, self.annotator, self.spans, self.events),
@@ -221,12 +198,61 @@ class AcceptAll(ProjectCommand):
                 name="accept_all",
                 annotator=self.annotator,
             )
+            self.forward, self.backward = changes.forward(self.annotator), changes.backward(self.annotator)
         else:
-            operations.redo(self.project, self.changes, self.annotator)
+            super()._do(kind)
 
-    def _undo(self) -> None:
-        assert self.changes is not None
-        operations.undo(self.project, self.changes, self.annotator)
+
+class SetStatus(ProjectCommand):
+    def __init__(self, session: Session, doc_id: str, status: Status):
+        self.status = status
+        super().__init__(session, doc_id, f"Mark {status.value.replace('_', ' ')}")
+
+    def operation(self) -> Op:
+        return Op("set_status", self._layer(status=str(self.status)))
+
+
+class LoggedStep(ProjectCommand):
+    """An undo step of an earlier session of the window, rebuilt from the operation log (already done)."""
+
+    reload_all = True
+
+    def __init__(self, session: Session, step: actions.Step):
+        self.step = step
+        QUndoCommand.__init__(self, step.description or step.forward.name.replace("_", " "))
+        self.session = session
+        self.doc_id = step.document or ""
+        self.annotator = session.annotator
+        self._first = True
+        self.forward, self.backward = step.forward, step.backward
+
+    def after(self) -> None:
+        if self.forward.name == "restore":  # a bulk step: every window re-reads what it names
+            layers = frozenset((d, a) for d, a, _ in self.forward.args["target"]["layers"])
+            scheme = self.forward.args["target"].get("scheme") is not None
+            project = str(self.project.path.resolve())
+            change_hub().changed.emit(operations.Changes(self.text(), layers, scheme, project=project))
+        elif self.doc_id:
+            self.session.after_change(self.doc_id, None, [], True)
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        try:
+            self._do("redo")
+        except AnnotatorError as exc:
+            change_hub().failed.emit(f"Could not redo “{self.text()}”: {exc}")
+            return
+        self.after()
+
+    def undo(self) -> None:
+        try:
+            self._undo()
+        except AnnotatorError as exc:
+            change_hub().failed.emit(f"Could not undo “{self.text()}”: {exc}")
+            return
+        self.after()
 
 
 class RecordedCommand(QUndoCommand):
@@ -256,16 +282,3 @@ class RecordedCommand(QUndoCommand):
             change_hub().failed.emit(f"Could not undo “{self.text()}”: {exc}")
             return
         change_hub().changed.emit(self.changes)
-
-
-class SetStatus(ProjectCommand):
-    def __init__(self, session: Session, doc_id: str, status: Status):
-        self.status = status
-        self.previous = Status.NOT_STARTED
-        super().__init__(session, doc_id, f"Mark {status.value.replace('_', ' ')}")
-
-    def _do(self) -> None:
-        self.previous = self.project.set_status(self.doc_id, self.annotator, self.status)
-
-    def _undo(self) -> None:
-        self.project.set_status(self.doc_id, self.annotator, self.previous)

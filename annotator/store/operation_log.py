@@ -13,11 +13,37 @@ from sqlite_utils import Database
 from annotator.store.database import now
 
 
-def record(db: Database, name: str, annotator: str | None, doc_id: str | None, **detail: object) -> None:
-    db.execute(
+def record(db: Database, name: str, annotator: str | None, doc_id: str | None, **detail: object) -> int:
+    cursor = db.execute(
         "INSERT INTO operations(time, annotator, document_id, name, detail) VALUES (?, ?, ?, ?, ?)",
         [now(), annotator, doc_id, name, json.dumps(detail, ensure_ascii=False, default=str)],
     )
+    return int(cursor.lastrowid or 0)
+
+
+def history(db: Database, annotator: str) -> Iterator[tuple[str, dict]]:
+    """(kind, detail) of the annotator's logged window operations (do / undo / redo), oldest first."""
+    for kind, detail in db.execute(
+        "SELECT json_extract(detail, '$.kind'), detail FROM operations "
+        "WHERE annotator = ? AND json_extract(detail, '$.kind') IS NOT NULL ORDER BY id",
+        [annotator],
+    ):
+        yield kind, json.loads(detail)
+
+
+def prune(db: Database, annotator: str, keep: int) -> None:
+    """Drop the arguments and inverses of all but the annotator's last `keep` window operations."""
+    row = db.execute(
+        "SELECT id FROM operations WHERE annotator = ? AND json_extract(detail, '$.kind') IS NOT NULL "
+        "ORDER BY id DESC LIMIT 1 OFFSET ?",
+        [annotator, keep],
+    ).fetchone()
+    if row:
+        db.execute(
+            "UPDATE operations SET detail = json_remove(detail, '$.op', '$.inverse') "
+            "WHERE annotator = ? AND id <= ? AND json_extract(detail, '$.op') IS NOT NULL",
+            [annotator, row[0]],
+        )
 
 
 def times_per_article(db: Database) -> Iterator[tuple[str, str, list[str]]]:

@@ -41,19 +41,19 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core import operations
-from annotator.core.errors import AnnotatorError
-from annotator.core.model import GOLD
-from annotator.core.project import Project
-from annotator.gui.changes import change_hub
-from annotator.gui.commands import RecordedCommand
-from annotator.gui.positions import PositionMap
-from annotator.gui.review.adjudication import (
+from annotator.core.adjudication import (
     ArticleReview,
     Unit,
     compared_documents,
     gold_items,
     project_disagreements,
 )
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import GOLD
+from annotator.core.project import Project
+from annotator.gui.changes import change_hub
+from annotator.gui.commands import RecordedCommand
+from annotator.gui.positions import PositionMap
 
 OPEN, AGREED, DECIDED = "open", "agreed", "decided"
 STATE_COLORS = {OPEN: "#ffd6d6", AGREED: "#e6e6e6", DECIDED: "#d4f2d4"}
