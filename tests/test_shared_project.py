@@ -378,3 +378,64 @@ def test_stats_reports_effort_from_the_log(tmp_path, cli):
     assert effort["articles_logged"] == 1 and effort["median_over"] == "done"
     assert 0 <= effort["median_active_minutes"] < 1
     assert "median active minutes" in cli("stats", path).out
+
+
+# -- undo survives a restart; the keymap is one table ---------------------------------------------------------------
+def test_undo_survives_closing_the_window(tmp_path, qtbot):
+    path = make_project(tmp_path)
+    window = open_window(path, annotator="alice", document_id="a2")
+    qtbot.addWidget(window)
+    label = window.project.scheme.label_for_key("1")
+    to_qt = window.session.state.positions.to_qt
+    for word in ("Reuters", "Herat"):
+        start, end = offsets(PLAIN, word)
+        window.view.select_qt(to_qt(start), to_qt(end))
+        qtbot.keyClick(window.view, Qt.Key_1)
+    qtbot.keyClick(window.view, Qt.Key_Return, Qt.ControlModifier)  # done, and on to the next article
+    window.close()
+
+    def spans():
+        with Project.open(path, readonly=True) as project:
+            return [(s.start, s.end, s.label) for s in project.annotation("a2", "alice").spans]
+
+    assert spans() == [(*offsets(PLAIN, "Reuters"), label), (*offsets(PLAIN, "Herat"), label)]
+    again = open_window(path, annotator="alice")
+    qtbot.addWidget(again)
+    assert again.session.undo_stack.count() == 3
+    qtbot.keyClick(again.view, Qt.Key_Z, Qt.ControlModifier)  # the status
+    with Project.open(path, readonly=True) as project:
+        assert project.status("a2", "alice") == Status.IN_PROGRESS
+    qtbot.keyClick(again.view, Qt.Key_Z, Qt.ControlModifier)  # Herat
+    assert spans() == [(*offsets(PLAIN, "Reuters"), label)]
+    assert again.session.doc_id == "a2"  # undo shows the article it changed
+    qtbot.keyClick(again.view, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert len(spans()) == 2
+    again.close()
+    # a third opening sees the redo too: two spans, the status undone
+    third = open_window(path, annotator="alice")
+    qtbot.addWidget(third)
+    assert third.session.undo_stack.count() == 2
+    third.close()
+    # another annotator's window has its own history
+    bob = open_window(path, annotator="bob")
+    qtbot.addWidget(bob)
+    assert bob.session.undo_stack.count() == 0
+    bob.close()
+
+
+def test_keymap_is_the_one_table():
+    from annotator.core import keymap
+    from annotator.core.scheme import default_scheme
+    from annotator.gui.keys import SHORTCUTS
+
+    assert frozenset("AXEDNSUR") == keymap.RESERVED_KEYS
+    assert keymap.shortcuts() == SHORTCUTS
+    commands = {b.command for b in keymap.KEYMAP if b.command and b.keys} - keymap.WINDOW_COMMANDS
+    from unittest.mock import MagicMock
+
+    from annotator.gui.keys import ArticleKeys
+
+    handled = set(ArticleKeys(MagicMock(), print, print)._commands())
+    assert commands <= handled, commands - handled
+    scheme = default_scheme()
+    assert not {e.key.upper() for e in scheme.entities} & keymap.RESERVED_KEYS

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from annotator.core.errors import InputFileError, SchemeError
+from annotator.core.keymap import RESERVED_KEYS  # keys the window uses for commands
 
 # Distinct colours (Trubetskoy's list), assigned in order to labels without one.
 PALETTE = (
@@ -22,8 +23,6 @@ PALETTE = (
     "#bcf60c", "#fabebe", "#008080", "#e6beff", "#9a6324", "#fffac8", "#800000", "#aaffc3",
     "#808000", "#ffd8b1", "#000075", "#808080",
 )  # fmt: skip
-# Keys the window uses for commands; labels never get them automatically.
-RESERVED_KEYS = frozenset("AXEDNSUR")
 AUTO_KEYS = "123456789" + "0" + "QWTYIOPFGHJKLZCVBM"
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_STANCE_VALUES = ("favor", "against", "neutral", "not mentioned")

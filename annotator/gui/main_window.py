@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import settings
-from annotator.core import operations
+from annotator.core import keymap, operations
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 from annotator.core.scheme import Scheme
@@ -37,6 +37,11 @@ from annotator.gui.suggest_process import SuggestProcess
 from annotator.gui.watcher import ProjectWatcher
 
 NO_AUTO_SUGGEST = "ANNOTATOR_NO_AUTO_SUGGEST"  # set to 1 to never start the suggestion process by itself
+
+
+def _keys(command: str) -> list[QKeySequence]:
+    """The menu action's keys, from the one keymap table."""
+    return [QKeySequence(k) for k in keymap.keys_of(command)]
 
 
 BUSY_WAIT_SECONDS = 0.1  # the longest a write may block the window when another program holds the file
@@ -187,6 +192,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.stance.note.leave.connect(self.view.setFocus)
         self.stance.flag_toggled.connect(self.session.toggle_flag)
         self._bind_undo(self.session)
+        self.session.restore_history()
         self.guidelines.set_scheme(project.scheme)
         self.view.setFocus()
         self.watcher.watch(project)
@@ -401,19 +407,19 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             self.push_changes,
         )
         file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.Quit, "actionQuit")
+        self._action(file, "&Quit", self.close, _keys("quit"), "actionQuit")
         self.edit_menu = bar.addMenu("&Edit")
         go = bar.addMenu("&Go")
-        self._action(go, "Next article", lambda: self.navigate(1), "PgDown", "actionNext")
-        self._action(go, "Previous article", lambda: self.navigate(-1), "PgUp", "actionPrevious")
+        self._action(go, "Next article", lambda: self.navigate(1), _keys("next_article"), "actionNext")
+        self._action(go, "Previous article", lambda: self.navigate(-1), _keys("previous_article"), "actionPrevious")
         self._action(
             go,
             "Mark done and open next",
             self.mark_done_and_next,
-            [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
+            _keys("done_next"),
             "actionDone",
         )
-        self._action(go, "Search articles", self._focus_search, QKeySequence.Find, "actionFind")
+        self._action(go, "Search articles", self._focus_search, _keys("search"), "actionFind")
         scheme = bar.addMenu("S&cheme")
         self._action(scheme, "Add entity label…", self.add_entity, None, "actionAddLabel")
         self._action(scheme, "Add event type…", self.add_event_type, None, "actionAddEventType")
@@ -435,7 +441,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             lambda: {"project": self.project, "undo_stack": self.session.undo_stack},
         )
         help_ = bar.addMenu("&Help")
-        self._action(help_, "Keyboard shortcuts", self.show_shortcuts, QKeySequence.HelpContents, "actionShortcuts")
+        self._action(help_, "Keyboard shortcuts", self.show_shortcuts, _keys("help"), "actionShortcuts")
         self.guidelines = GuidelinesDock(Scheme(name=""), self)
         self.addDockWidget(Qt.RightDockWidgetArea, self.guidelines)
         self.guidelines.hide()
@@ -530,6 +536,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
 
     def record(self, description: str, work, layers, **options):
         """Run a bulk operation as one undoable step on this window's undo stack (see core.operations)."""
+        options.setdefault("annotator", self.annotator)  # the step belongs to this annotator's undo history
         result, changes = operations.record(self.project, description, work, layers, **options)
         self.push_changes(changes)
         return result

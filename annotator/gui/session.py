@@ -13,6 +13,7 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor, QTextCursor, QUndoStack
 
+from annotator.core import actions
 from annotator.core.errors import AnnotatorError, ProjectBusyError
 from annotator.core.model import Argument, Event, Span, Status
 from annotator.core.project import Project
@@ -269,6 +270,19 @@ class Session(KeySequences, QObject):
             self._waiting.pop(0)
         self._retry_timer.stop()
         self.message.emit("Saved: the project file is free again.")
+
+    def restore_history(self) -> None:
+        """Put the annotator's last steps, as the operation log keeps them, back on the undo stack: undo survives
+        closing the window (or a crash). Older steps' inverses are pruned from the log here."""
+        if self.readonly:
+            return
+        try:
+            steps = actions.undo_history(self.project, self.annotator)
+            actions.prune_history(self.project, self.annotator)
+        except AnnotatorError:
+            return  # a busy or damaged file: start with an empty undo stack
+        for step in steps:
+            self.undo_stack.push(commands.LoggedStep(self, step))
 
     @property
     def waiting(self) -> int:
