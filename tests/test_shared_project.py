@@ -439,3 +439,24 @@ def test_keymap_is_the_one_table():
     assert commands <= handled, commands - handled
     scheme = default_scheme()
     assert not {e.key.upper() for e in scheme.entities} & keymap.RESERVED_KEYS
+
+
+def test_review_window_shows_another_process_work(tmp_path, qtbot, cli):
+    from annotator.gui.review import open_review_window
+    from tests.test_agreement_spans import STANDARD, TEXT, build
+
+    path = build(cli, tmp_path, STANDARD)
+    window = open_window(path, annotator="carol")
+    qtbot.addWidget(window)
+    review = open_review_window(path, "d1", project=window.project, undo_stack=window.session.undo_stack)
+    qtbot.addWidget(review)
+    start = TEXT.index("Herat")
+    assert not [u for u in review.review.units if u.kind == "span" and u.start == start]
+    code = (
+        "import sys; from annotator.core.project import Project\n"
+        f"p = Project.open(sys.argv[1]); p.add_span('d1', 'bob', {start}, {start + 5}, 'GPE'); p.close()"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], env=child_env(), check=True)
+    qtbot.waitUntil(lambda: any(u.kind == "span" and u.start == start for u in review.review.units), timeout=5000)
+    review.close()
+    window.close()

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 class ChangeHub(QObject):
     changed = Signal(object)  # annotator.core.operations.Changes
     failed = Signal(str)  # an undo or redo could not be written (busy, read-only, full disk)
+    external = Signal(str)  # another process committed to this project (its resolved path): re-read it
 
 
 _hub: ChangeHub | None = None

@@ -243,6 +243,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             self._shown_status[state.document.id] = state.status
             self._panel_timer.start()  # the panels in a turn of their own, as after suggestions arrive
         self.update_status()
+        change_hub().external.emit(str(self.project.path.resolve()))  # the review window re-reads too
 
     def _refresh_panel(self) -> None:
         state = self.session.state

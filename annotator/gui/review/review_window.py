@@ -102,6 +102,7 @@ class ReviewWindow(QMainWindow):
         # stack (Ctrl+Z in either window undoes the last action of both); standalone it has its own.
         self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         change_hub().changed.connect(self._changes_arrived)
+        change_hub().external.connect(self._file_changed)
         self.setObjectName("reviewWindow")
         self.resize(1280, 820)
         self._owns_project = project is None
@@ -494,6 +495,14 @@ class ReviewWindow(QMainWindow):
             self.review.reload_gold()
             self._refresh()
 
+    def _file_changed(self, project_path: str) -> None:
+        """Another process committed (an annotator's new work, a merge): re-read the article's versions."""
+        if self.review is None or not self.isVisible() or project_path != str(self.project.path.resolve()):
+            return
+        row = self.unit_table.currentRow()
+        self.review = ArticleReview.load(self.project, self.review.doc_id)
+        self._refresh(select=row if 0 <= row < len(self.review.units) else None)
+
     def _auto_accept_toggled(self, on: bool) -> None:
         if on:
             self.accept_agreed()
@@ -568,6 +577,7 @@ class ReviewWindow(QMainWindow):
         if not getattr(self, "_closed", False):
             self._closed = True
             change_hub().changed.disconnect(self._changes_arrived)
+            change_hub().external.disconnect(self._file_changed)
             if self._owns_project:
                 self.project.close()
         super().closeEvent(event)
