@@ -460,3 +460,56 @@ def test_review_window_shows_another_process_work(tmp_path, qtbot, cli):
     qtbot.waitUntil(lambda: any(u.kind == "span" and u.start == start for u in review.review.units), timeout=5000)
     review.close()
     window.close()
+
+
+WINDOW_THEN_KILL = """
+import subprocess, sys, time
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from annotator.gui import open_window
+from annotator.gui.review import _windows
+
+path = sys.argv[1]
+window = open_window(path, annotator="alice", document_id="a2")
+app = QApplication.instance()
+menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Review")
+for action in menu.actions()[:2]:  # Review, then Agreement: opened and closed
+    action.trigger()
+    app.processEvents()
+    for w in list(_windows):
+        w.close()
+    app.processEvents()
+# another process opens and closes the file
+subprocess.run([sys.executable, "-m", "annotator", "stats", path], check=True, capture_output=True)
+view = window.view
+QTest.keyClick(view, Qt.Key_Tab)  # the first suggestion
+QTest.keyClick(view, Qt.Key_Return)  # accept it
+QTest.keyClick(view, Qt.Key_Return, Qt.ControlModifier)  # done, next article
+app.processEvents()
+print("done", flush=True)
+time.sleep(60)
+"""
+
+
+def test_window_sequence_then_sigkill_loses_nothing(tmp_path):
+    """The issue's sequence with a real window in its own process: Review and Agreement opened and closed, another
+    process opening the file, a suggestion accepted and the article marked done, then SIGKILL."""
+    path = make_project(tmp_path, suggestions={"a2": [("Reuters", "ORG"), ("Herat", "GPE")]})
+    with subprocess.Popen(
+        [sys.executable, "-c", WINDOW_THEN_KILL, str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**child_env(), "ANNOTATOR_NO_AUTO_SUGGEST": "1"},
+        text=True,
+    ) as child:
+        assert child.stdout is not None
+        line = child.stdout.readline().strip()
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        assert line == "done", child.stderr.read() if child.stderr else ""
+    assert integrity(path) == "ok"
+    with Project.open(path, readonly=True) as project:
+        ann = project.annotation("a2", "alice")
+        assert [(s.start, s.end, s.label) for s in ann.spans] == [(*offsets(PLAIN, "Reuters"), "ORG")]
+        assert ann.status == Status.DONE
