@@ -30,6 +30,7 @@ from annotator.core.model import (
 )
 from annotator.core.scheme import Scheme, default_scheme
 from annotator.core.suggestion_quality import suggestion_quality
+from annotator.core.suggestion_rules import open_event, open_span
 from annotator.core.validation import check_annotation, check_offsets
 from annotator.store import annotations as ann_store
 from annotator.store import article_rows as article_store
@@ -449,19 +450,15 @@ class Project:
         return sugg_store.load_suggestions(self.db, doc_id, model)
 
     def open_suggestions(self, doc_id: str, annotator: str, model: str | None = None) -> Suggestions:
-        """Suggestions not yet accepted (same offsets) or rejected by this annotator."""
+        """Suggestions still open for this annotator (the rule of `core.suggestion_rules`, as the window shows)."""
         sugg = self.suggestions(doc_id, model)
         rejected = sugg_store.rejected(self.db, doc_id, annotator)
         taken = {(s.start, s.end) for s in ann_store.spans_of(self.db, doc_id, annotator)}
         taken_events = {(e.trigger_start, e.trigger_end) for e in ann_store.events_of(self.db, doc_id, annotator)}
-        sugg.spans = [
-            s for s in sugg.spans if (s.start, s.end) not in taken and ("span", s.start, s.end, s.label) not in rejected
-        ]
+        labels, types = set(self._scheme.entity_labels), set(self._scheme.event_types)
+        sugg.spans = [s for s in sugg.spans if open_span(s.start, s.end, s.label, taken, rejected, labels)]
         sugg.events = [
-            e
-            for e in sugg.events
-            if (e.trigger_start, e.trigger_end) not in taken_events
-            and ("event", e.trigger_start, e.trigger_end, e.type) not in rejected
+            e for e in sugg.events if open_event(e.trigger_start, e.trigger_end, e.type, taken_events, rejected, types)
         ]
         return sugg
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from annotator.core.model import Document, Event, SuggestedEvent
 from annotator.core.project import Project
+from annotator.core.suggestion_rules import open_event, open_span
 from annotator.gui.positions import PositionMap
 
 SPAN, SUGGESTION = "span", "suggestion"
@@ -73,11 +74,11 @@ class ArticleState:
         self.events = project.events(doc_id, annotator)
         taken = {(e.trigger_start, e.trigger_end) for e in self.events}
         rejected = project.rejected(doc_id, annotator)
+        types = set(project.scheme.event_types)
         self.suggested_events = [
             e
             for e in project.suggested_events(doc_id, project.suggestion_model() or "")
-            if (e.trigger_start, e.trigger_end) not in taken
-            and ("event", e.trigger_start, e.trigger_end, e.type) not in rejected
+            if open_event(e.trigger_start, e.trigger_end, e.type, taken, rejected, types)
         ]
         self.items = sorted(self._load_items(project, annotator, None) + self._event_items(), key=_order)
         self.stance = project.stance(doc_id, annotator)
@@ -86,9 +87,10 @@ class ArticleState:
 
     def _load_items(self, project: Project, annotator: str, window: tuple[int, int] | None) -> list[Item]:
         """Confirmed spans and open suggestions (not accepted at the same offsets, not rejected), optionally only
-        those overlapping `window` — the same rule as Project.open_suggestions, in three plain queries."""
+        those overlapping `window` — the rule of `core.suggestion_rules`, in three plain queries."""
         rows = project.article_rows(self.document.id, annotator, window)
-        spans, suggested, rejected = rows.spans, rows.suggested, rows.rejected
+        spans, suggested = rows.spans, rows.suggested
+        rejected = {("span", *r) for r in rows.rejected}
         taken = {(r[0], r[1]) for r in spans}
         labels = set(project.scheme.entity_labels)  # a model's labels the scheme does not have are not offered
         pos = self.positions.to_qt
@@ -96,7 +98,7 @@ class ArticleState:
         items += [
             Item(SUGGESTION, r[0], r[1], r[2], pos(r[0]), pos(r[1]), r[3], r[4])
             for r in suggested
-            if (r[0], r[1]) not in taken and (r[0], r[1], r[2]) not in rejected and r[2] in labels
+            if open_span(r[0], r[1], r[2], taken, rejected, labels)
         ]
         return items
 
