@@ -513,3 +513,28 @@ def test_window_sequence_then_sigkill_loses_nothing(tmp_path):
         ann = project.annotation("a2", "alice")
         assert [(s.start, s.end, s.label) for s in ann.spans] == [(*offsets(PLAIN, "Reuters"), "ORG")]
         assert ann.status == Status.DONE
+
+
+def test_ctrl_q_in_the_review_window_ends_everything_and_esc_closes_it(tmp_path, qtbot, cli):
+    from PySide6.QtGui import QAction
+
+    from annotator.gui.review import _windows
+    from tests.test_agreement_spans import STANDARD, build
+
+    path = build(cli, tmp_path, STANDARD)
+    window = open_window(path, annotator="alice")
+    qtbot.addWidget(window)
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Review")
+    review_action, agreement_action = menu.actions()[:2]
+    review_action.trigger()
+    review = next(w for w in _windows if w.objectName() == "reviewWindow")
+    close = next(a for a in review.findChildren(QAction) if a.objectName() == "actionCloseWindow")
+    assert {s.toString() for s in close.shortcuts()} == {"Ctrl+W", "Esc"}
+    close.trigger()
+    assert not review.isVisible()
+    agreement_action.trigger()
+    agreement = next(w for w in _windows if w.objectName() == "agreementWindow")
+    quit_all = next(a for a in agreement.findChildren(QAction) if a.objectName() == "actionQuitAll")
+    quit_all.trigger()
+    qtbot.waitUntil(lambda: not any(w.isVisible() for w in QApplication.topLevelWidgets()), timeout=10000)
+    assert window.project is None and window.lock is None

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from annotator.core.agreement import AgreementReport, ModeResult, project_agreement
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
+from annotator.gui.window_keys import add_window_keys
 
 ARTICLES_SHOWN = 500
 
@@ -130,6 +131,7 @@ class AgreementWindow(QMainWindow):
         super().__init__()
         self.setObjectName("agreementWindow")
         self.setWindowTitle(f"Agreement — {Path(project_path).name}")
+        add_window_keys(self)
         self.resize(1100, 720)
         self.project_path = project_path
         self.report: AgreementReport | None = None

@@ -54,6 +54,7 @@ from annotator.core.project import Project
 from annotator.gui.changes import change_hub
 from annotator.gui.commands import RecordedCommand
 from annotator.gui.positions import PositionMap
+from annotator.gui.window_keys import add_window_keys
 
 OPEN, AGREED, DECIDED = "open", "agreed", "decided"
 STATE_COLORS = {OPEN: "#ffd6d6", AGREED: "#e6e6e6", DECIDED: "#d4f2d4"}
@@ -157,6 +158,7 @@ class ReviewWindow(QMainWindow):
         redo.setObjectName("reviewRedo")
         self.addAction(undo)
         self.addAction(redo)
+        add_window_keys(self)
 
         menu = self.menuBar().addMenu("&Review")
         self.auto_accept_action = QAction("Accept items all annotators agree on automatically", self)
