@@ -242,10 +242,10 @@ class Project:
             self._scheme.check_event(event.type, [a.role for a in event.arguments])
         with self.db.atomic():
             ann_store.touch(self.db, doc_id, annotator)
-            added = [ann_store.insert_span(self.db, doc_id, annotator, s) for s in spans]
+            ann_store.insert_spans(self.db, doc_id, annotator, spans)
             added_events = [ann_store.insert_event(self.db, doc_id, annotator, e) for e in events]
             self.log("accept_suggestions", doc_id, annotator, spans=len(spans), events=len(events))
-        return added, added_events
+        return spans, added_events
 
     def delete_span(self, span_id: int) -> Span:
         """Delete a span, detaching the event arguments on exactly its offsets (see `remove_span`)."""

@@ -75,6 +75,9 @@ class ArticleView(QTextEdit):
         self._focus = None
         self._highlights = []
         doc = self.document()
+        # setPlainText keeps the cursor's character format: an article whose first character carried a span's
+        # format would pass it to every character of the next one. Reset it, and the whole new text below.
+        self.setCurrentCharFormat(QTextCharFormat())
         self.setPlainText(text)
         option = doc.defaultTextOption()
         option.setTextDirection(Qt.LayoutDirectionAuto)  # right-to-left paragraphs are laid out right to left
@@ -85,6 +88,7 @@ class ArticleView(QTextEdit):
         block = QTextBlockFormat()
         block.setLineHeight(LINE_HEIGHT, QTextBlockFormat.ProportionalHeight.value)
         cursor.select(QTextCursor.Document)
+        cursor.setCharFormat(QTextCharFormat())
         cursor.mergeBlockFormat(block)
         for item in items:
             self._apply(cursor, item, item.qt_start, item.qt_end)

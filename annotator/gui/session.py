@@ -152,8 +152,10 @@ class Session(KeySequences, QObject):
             self.open_document(doc_id)  # undo across articles shows the article it changed
             dirty = []
         else:
-            if reload_all:
+            if reload_all:  # repaint what the command names and every item that came or went
+                before = {i.key for i in self.state.items}
                 self.state.reload(self.project, self.annotator)
+                dirty = dirty + [(k[1], k[2]) for k in before ^ {i.key for i in self.state.items}]
             else:
                 self.state.refresh(self.project, self.annotator, dirty)
             self._repaint(dirty)

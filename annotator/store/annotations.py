@@ -84,6 +84,15 @@ def insert_span(db: Database, doc_id: str, annotator: str, span: Span) -> Span:
     return Span(span.start, span.end, span.label, id=cur.lastrowid, source=span.source)
 
 
+def insert_spans(db: Database, doc_id: str, annotator: str, spans: list[Span]) -> None:
+    """Many spans at once (accept-all): one prepared statement, no per-row round trip."""
+    stamp = now()
+    db.conn.executemany(
+        "INSERT INTO spans(document_id, annotator, start, end, label, source, created_at) VALUES (?,?,?,?,?,?,?)",
+        [(doc_id, annotator, s.start, s.end, s.label, s.source, stamp) for s in spans],
+    )
+
+
 def get_span(db: Database, span_id: int) -> tuple[str, str, Span] | None:
     row = db.execute(
         "SELECT document_id, annotator, start, end, label, source, id FROM spans WHERE id = ?", [span_id]

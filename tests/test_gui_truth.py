@@ -1,0 +1,103 @@
+"""The window shows the truth (issue 16): formats never leak from one article to the next, bulk actions stay
+short, words snap by Unicode rules."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotator.core.project import Project
+from annotator.gui import open_window
+from tests.gui_helpers import make_project
+
+FIRST = "Taliban slam US over airstrikes. Officials in Kabul said so."
+SECOND = "Reports from Herat say the fighting goes on. Nothing else is labelled here at all."
+
+
+@pytest.fixture(autouse=True)
+def _no_suggest_process(monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_NO_AUTO_SUGGEST", "1")
+
+
+def runs(window) -> list[tuple]:
+    """Every run of text with its character format, as the document holds it."""
+    out = []
+    block = window.view.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            fmt = frag.charFormat()
+            out.append(
+                (
+                    frag.position(),
+                    frag.length(),
+                    fmt.underlineStyle().value,
+                    fmt.background().color().name() if fmt.background().style() != Qt.NoBrush else None,
+                    fmt.fontItalic(),
+                    int(fmt.fontWeight()) if isinstance(fmt.fontWeight(), int) else fmt.fontWeight().value,
+                )
+            )
+            it += 1
+        block = block.next()
+    return out
+
+
+@pytest.mark.parametrize("first_kind", ["suggestion", "confirmed"])
+def test_formats_do_not_leak_into_the_next_article(tmp_path, qtbot, first_kind):
+    path = make_project(
+        tmp_path,
+        {"a1": FIRST, "a2": SECOND},
+        suggestions={"a1": [("Taliban", "ORG")], "a2": [("Herat", "GPE")]},
+    )
+    if first_kind == "confirmed":
+        with Project.open(path) as project:
+            project.add_span("a1", "alice", 0, 7, "ORG")
+    paged = open_window(path, annotator="alice", document_id="a1")
+    qtbot.addWidget(paged)
+    paged.view.setFocus()
+    qtbot.keyClick(paged.view, Qt.Key_PageDown)
+    assert paged.session.doc_id == "a2"
+    direct = open_window(path, annotator="alice", document_id="a2", on_locked="readonly")
+    qtbot.addWidget(direct)
+    assert runs(paged) == runs(direct)
+    # the text after the span carries no format at all
+    herat = SECOND.index("Herat") + len("Herat")
+    tail = [r for r in runs(paged) if r[0] >= herat]
+    assert tail and all(r[2:4] == (0, None) for r in tail), tail
+    paged.close()
+    direct.close()
+
+
+def test_shift_a_on_a_long_article_is_one_step_and_repaints(tmp_path, qtbot):
+    words = ["Kabul", "Herat", "the", "attack", "said", "officials"]
+    text = " ".join(words[i % len(words)] for i in range(6000))
+    needles: dict[str, list[tuple[str, str]]] = {"long": []}
+    path = make_project(tmp_path, {"long": text})
+    from annotator.core.model import Span, Suggestions
+    from annotator.store import documents as doc_store
+    from annotator.store.suggestions import write_suggestions
+    from tests.gui_helpers import MODEL
+
+    starts = [i for i in range(len(text)) if text.startswith("Kabul", i)]
+    with Project.open(path) as project, project.transaction():
+        spans = [Span(s, s + 5, "GPE", source="model") for s in starts]
+        write_suggestions(project.db, Suggestions("long", MODEL, spans), doc_store.text_hash(text))
+        project.set_setting("suggestion_model", MODEL)
+    assert needles and len(starts) == 1000
+    window = open_window(path, annotator="alice", document_id="long")
+    qtbot.addWidget(window)
+    qtbot.keyClick(window.view, Qt.Key_A, Qt.ShiftModifier)
+    assert window.session.undo_stack.count() == 1
+    confirmed = [i for i in window.session.state.items if i.confirmed]
+    assert len(confirmed) == 1000
+    # the view repainted them as confirmed spans (filled), not as suggestions (underlined)
+    filled = {r[0] for r in runs(window) if r[3] is not None}
+    to_qt = window.session.state.positions.to_qt
+    assert {to_qt(s) for s in starts} <= filled
+    qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier)
+    assert not [i for i in window.session.state.items if i.confirmed]
+    assert not [r for r in runs(window) if r[3] is not None]
+    with Project.open(path, readonly=True) as project:
+        assert project.annotation("long", "alice").spans == []
+    window.close()
