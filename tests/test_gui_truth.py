@@ -101,3 +101,45 @@ def test_shift_a_on_a_long_article_is_one_step_and_repaints(tmp_path, qtbot):
     with Project.open(path, readonly=True) as project:
         assert project.annotation("long", "alice").spans == []
     window.close()
+
+
+DARI = "سخنگوی طالبان ذبیح‌الله مجاهد، گفت که حمله ادامه دارد.\nKabul 🔥 emoji after."
+
+
+@pytest.mark.parametrize(
+    "selected",
+    ["ذبیح‌الله مجاهد", "ذبیح‌الله مجاهد،", "یح‌الله مجا", " ذبیح‌الله مجاهد، "],
+)
+def test_a_dari_name_with_a_zero_width_non_joiner_snaps_whole(tmp_path, qtbot, selected):
+    path = make_project(tmp_path, {"d1": DARI})
+    window = open_window(path, annotator="alice", document_id="d1")
+    qtbot.addWidget(window)
+    start = DARI.index(selected)
+    to_qt = window.session.state.positions.to_qt
+    window.view.select_qt(to_qt(start), to_qt(start + len(selected)))
+    qtbot.keyClick(window.view, Qt.Key_1)
+    with Project.open(path, readonly=True) as project:
+        [span] = project.annotation("d1", "alice").spans
+    assert DARI[span.start : span.end] == "ذبیح\u200cالله مجاهد"
+    window.close()
+
+
+def test_snapping_rules():
+    from annotator.core.words import snap_to_words, word_at
+
+    text = "In Qala-i-Naw, officials didn't say (Kabul). 3.5 km"
+
+    def snap(needle: str) -> str:
+        i = text.index(needle)
+        a, b = snap_to_words(text, i, i + len(needle))
+        return text[a:b]
+
+    assert snap("la-i-N") == "Qala-i-Naw"
+    assert snap("Naw, ") == "Qala-i-Naw"  # one word: the hyphens are inside it
+    assert snap(" officials ") == "officials"
+    assert snap("dn't") == "didn't"
+    assert snap("(Kabul).") == "Kabul"
+    assert snap(".5") == "3.5"
+    assert snap(", ") == ""
+    assert word_at(text, text.index("ficials")) == (text.index("officials"), text.index("officials") + 9)
+    assert word_at(text, text.index("(")) is None

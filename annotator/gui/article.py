@@ -6,14 +6,13 @@ Plain Python (no widgets) so it is cheap to rebuild after every action and easy 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from annotator.core.model import Document, Event, SuggestedEvent
 from annotator.core.project import Project
 from annotator.core.suggestion_rules import open_event, open_span
+from annotator.core.words import snap_to_words
 from annotator.gui.positions import PositionMap
 
 SPAN, SUGGESTION = "span", "suggestion"
@@ -177,40 +176,10 @@ class ArticleState:
         return [i for i in self.items if i.kind == SUGGESTION]
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or unicodedata.category(ch)[0] == "M" or ch == "_"
-
-
 def snap_to_tokens(text: str, start: int, end: int) -> tuple[int, int]:
-    """Trim surrounding whitespace, then widen to whole words so a selection never cuts a token in two.
-
-    A plain scan, not spaCy: this runs on the UI thread on every label key.
-    """
-    start, end = max(0, min(start, end)), min(len(text), max(start, end))
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start == end:
-        return start, end
-    while start > 0 and _is_word(text[start - 1]) and _is_word(text[start]):
-        start -= 1
-    while end < len(text) and _is_word(text[end - 1]) and _is_word(text[end]):
-        end += 1
-    return start, end
+    """Whole words by Unicode rules (`annotator.core.words`): the one snapping function of every window."""
+    return snap_to_words(text, start, end)
 
 
 def _order(item: Item) -> tuple[int, int, str, str]:
     return (item.start, item.end, item.kind, item.label)
-
-
-_WORD_AT = re.compile(r"\w+", re.UNICODE)
-
-
-def word_at(text: str, offset: int) -> tuple[int, int] | None:
-    """The word around a caret position (for a label key pressed without a selection)."""
-    lo = max(0, offset - 100)
-    for m in _WORD_AT.finditer(text, lo, min(len(text), offset + 100)):
-        if m.start() <= offset <= m.end():
-            return m.start(), m.end()
-    return None

@@ -3,8 +3,9 @@ S (stance target, then value), started in the article view and finished by the n
 
 from __future__ import annotations
 
+from annotator.core.words import word_at
 from annotator.gui import event_commands as commands
-from annotator.gui.article import EVENT, snap_to_tokens, word_at
+from annotator.gui.article import EVENT, snap_to_tokens
 
 
 class KeySequences:

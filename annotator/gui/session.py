@@ -17,6 +17,7 @@ from annotator.core import actions
 from annotator.core.errors import AnnotatorError, ProjectBusyError
 from annotator.core.model import Argument, Event, Span, Status
 from annotator.core.project import Project
+from annotator.core.words import word_at
 from annotator.gui import commands, event_commands
 from annotator.gui.article import (
     EVENT,
@@ -26,7 +27,6 @@ from annotator.gui.article import (
     Item,
     ItemKey,
     snap_to_tokens,
-    word_at,
 )
 from annotator.gui.article_view import ArticleView
 from annotator.gui.key_sequences import KeySequences

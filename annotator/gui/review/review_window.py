@@ -51,6 +51,7 @@ from annotator.core.adjudication import (
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import GOLD
 from annotator.core.project import Project
+from annotator.core.words import snap_to_words
 from annotator.gui.changes import change_hub
 from annotator.gui.commands import RecordedCommand
 from annotator.gui.positions import PositionMap
@@ -441,8 +442,9 @@ class ReviewWindow(QMainWindow):
         cursor = self.text_view.textCursor()
         if self.review is None or self.positions is None or not cursor.hasSelection() or self.project.readonly:
             return False
-        start = self.positions.to_core(cursor.selectionStart())
-        end = self.positions.to_core(cursor.selectionEnd())
+        start, end = snap_to_words(
+            self.text, self.positions.to_core(cursor.selectionStart()), self.positions.to_core(cursor.selectionEnd())
+        )  # whole words, as in the main window
         if end <= start:
             return False
         review = self.review
