@@ -143,3 +143,32 @@ def test_snapping_rules():
     assert snap(", ") == ""
     assert word_at(text, text.index("ficials")) == (text.index("officials"), text.index("officials") + 9)
     assert word_at(text, text.index("(")) is None
+
+
+def test_every_window_fits_the_screen(tmp_path, qtbot, cli):
+    """Whatever the screen (1366×768 on a laptop; the offscreen platform's own size here), the windows open inside
+    its available area, and the controls at the bottom (flags, note, status bar) are inside the window."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QCheckBox
+
+    from annotator.gui.review import open_agreement_window, open_review_window
+    from tests.test_agreement_spans import STANDARD, build
+
+    path = build(cli, tmp_path, STANDARD)
+    window = open_window(path, annotator="alice")
+    qtbot.addWidget(window)
+    area = window.screen().availableGeometry()
+    review = open_review_window(path, "d1", project=window.project, undo_stack=window.session.undo_stack)
+    agreement = open_agreement_window(path)
+    qtbot.addWidget(review)
+    qtbot.addWidget(agreement)
+    for w in (window, review, agreement):
+        assert w.width() <= area.width() and w.height() <= area.height(), (w.objectName(), w.size(), area)
+    inside = QRect(QPoint(0, 0), window.size())
+    for widget in [*window.findChildren(QCheckBox), window.stance.note, window.statusBar()]:
+        if widget.isVisible():
+            rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+            assert inside.contains(rect), (widget.objectName() or widget.text(), rect, inside)
+    agreement.close()
+    review.close()
+    window.close()

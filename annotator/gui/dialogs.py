@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.scheme import Scheme
 from annotator.gui.keys import SHORTCUTS
+from annotator.gui.window_keys import fit_to_screen
 
 UNANSWERED_MS = 3000  # without a screen, the name question answers itself (login name) after this long
 
@@ -117,7 +118,7 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(table)
         layout.addWidget(buttons)
         self.table = table
-        self.resize(1000, 700)
+        fit_to_screen(self, 1000, 700)
 
 
 def locked_choice(parent: QWidget | None, project: str, holder: str) -> str:

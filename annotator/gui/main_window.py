@@ -35,6 +35,7 @@ from annotator.gui.span_panel import SpanPanel
 from annotator.gui.stance_panel import StancePanel
 from annotator.gui.suggest_process import SuggestProcess
 from annotator.gui.watcher import ProjectWatcher
+from annotator.gui.window_keys import fit_to_screen
 
 NO_AUTO_SUGGEST = "ANNOTATOR_NO_AUTO_SUGGEST"  # set to 1 to never start the suggestion process by itself
 
@@ -66,7 +67,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
     ):
         super().__init__()
         self.setObjectName("mainWindow")
-        self.resize(1360, 860)
+        fit_to_screen(self, 1360, 860)
         self.setAcceptDrops(True)
         self.annotator = annotator
         self.auto_suggest = (
@@ -168,7 +169,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         side.addWidget(self.panel)
         side.addWidget(self.events)
         side.addWidget(self.stance)
-        side.setSizes([420, 200, 220])
+        side.setSizes([380, 170, 260])  # the stance panel needs its targets, note and flags whole
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(self.documents)
         splitter.addWidget(self.view)

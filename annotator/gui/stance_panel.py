@@ -104,6 +104,13 @@ class StancePanel(QWidget):
         if targets != self._targets:
             self._targets = targets
             self.table.setRowCount(len(targets))
+            # every target visible without scrolling (up to six; more scroll)
+            rows = min(len(targets), 6)
+            self.table.setMinimumHeight(
+                self.table.horizontalHeader().sizeHint().height()
+                + rows * self.table.verticalHeader().defaultSectionSize()
+                + 4
+            )
             for row, target in enumerate(targets):
                 self.table.setItem(row, 0, QTableWidgetItem(target))
                 combo = QComboBox()

@@ -9,6 +9,22 @@ from PySide6.QtWidgets import QApplication, QWidget
 from annotator.core import keymap
 
 
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Size a window to (width, height) or the screen's available area, whichever is smaller, and put it on the
+    screen: at 1366×768 every control must be reachable without moving the window."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        window.resize(width, height)
+        return
+    area = screen.availableGeometry()
+    # leave room for the window manager's frame and title bar
+    w, h = min(width, area.width() - 16), min(height, area.height() - 48)
+    window.resize(max(w, 400), max(h, 300))
+    window.move(
+        area.x() + max(0, (area.width() - window.width()) // 2), area.y() + max(0, (area.height() - h - 40) // 2)
+    )
+
+
 def quit_application() -> None:
     QApplication.closeAllWindows()
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from annotator.core.agreement import AgreementReport, ModeResult, project_agreement
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
-from annotator.gui.window_keys import add_window_keys
+from annotator.gui.window_keys import add_window_keys, fit_to_screen
 
 ARTICLES_SHOWN = 500
 
@@ -132,7 +132,7 @@ class AgreementWindow(QMainWindow):
         self.setObjectName("agreementWindow")
         self.setWindowTitle(f"Agreement — {Path(project_path).name}")
         add_window_keys(self)
-        self.resize(1100, 720)
+        fit_to_screen(self, 1100, 720)
         self.project_path = project_path
         self.report: AgreementReport | None = None
         self.titles: dict[str, str] = {}

@@ -55,7 +55,7 @@ from annotator.core.words import snap_to_words
 from annotator.gui.changes import change_hub
 from annotator.gui.commands import RecordedCommand
 from annotator.gui.positions import PositionMap
-from annotator.gui.window_keys import add_window_keys
+from annotator.gui.window_keys import add_window_keys, fit_to_screen
 
 OPEN, AGREED, DECIDED = "open", "agreed", "decided"
 STATE_COLORS = {OPEN: "#ffd6d6", AGREED: "#e6e6e6", DECIDED: "#d4f2d4"}
@@ -106,7 +106,7 @@ class ReviewWindow(QMainWindow):
         change_hub().changed.connect(self._changes_arrived)
         change_hub().external.connect(self._file_changed)
         self.setObjectName("reviewWindow")
-        self.resize(1280, 820)
+        fit_to_screen(self, 1280, 820)
         self._owns_project = project is None
         self.project = project if project is not None else Project.open(project_path)
         self.review: ArticleReview | None = None
