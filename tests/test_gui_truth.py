@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from annotator.core.project import Project
 from annotator.gui import open_window
@@ -171,4 +172,82 @@ def test_every_window_fits_the_screen(tmp_path, qtbot, cli):
             assert inside.contains(rect), (widget.objectName() or widget.text(), rect, inside)
     agreement.close()
     review.close()
+    window.close()
+
+
+CROWDED = (
+    "Taliban spokesman Zabihullah Mujahid said on Wednesday in Kabul that a bomb attack by the group on the "
+    "minister was a response to US airstrikes and that more attacks would follow across the country soon."
+)
+
+
+def test_every_tag_sits_under_its_own_span_and_inside_the_view(tmp_path, qtbot):
+    from annotator.core.model import Span, Suggestions
+    from annotator.store import documents as doc_store
+    from annotator.store.suggestions import write_suggestions
+    from tests.gui_helpers import MODEL
+
+    path = make_project(tmp_path, {"c1": CROWDED})
+    words = ["Taliban", "spokesman", "Zabihullah Mujahid", "said", "on", "Wednesday", "Kabul", "a", "bomb", "attack"]
+    labels = ["ORG", "NORP", "PERSON", "EVENT", "DATE", "DATE", "GPE", "CARDINAL", "PRODUCT", "EVENT"]
+    with Project.open(path) as project, project.transaction():
+        spans = []
+        for word, label in zip(words, labels, strict=True):
+            start = CROWDED.index(f"{word} ") if word != "a" else CROWDED.index(" a ") + 1
+            spans.append(Span(start, start + len(word), label if label in project.scheme.entity_labels else "ORG"))
+        write_suggestions(project.db, Suggestions("c1", MODEL, spans), doc_store.text_hash(CROWDED))
+        project.set_setting("suggestion_model", MODEL)
+    window = open_window(path, annotator="alice", document_id="c1")
+    qtbot.addWidget(window)
+    window.resize(1200, 600)  # the article column is narrow enough for the text to wrap and the tags to crowd
+    qtbot.waitExposed(window)
+    view = window.view
+    QApplication.processEvents()
+    view.viewport().repaint()
+    boxes = view.tag_boxes
+    assert len(boxes) == len(spans), (view.viewport().size(), boxes)
+    width = view.viewport().width()
+    for tag, span, text in boxes:
+        assert tag.left() >= 0 and tag.right() <= width, (text, tag, width)
+        assert tag.left() <= span.right() and tag.right() >= span.left(), (text, tag, span)  # under its span
+        assert tag.top() > span.bottom()  # below the text line, never over the text
+    for n, (a, _, ta) in enumerate(boxes):
+        for b, _, tb in boxes[n + 1 :]:
+            assert not a.intersects(b), (ta, a, tb, b)
+    window.close()
+
+
+def test_a_right_to_left_span_is_framed_over_its_own_words_only(tmp_path, qtbot):
+    text = "سخنگوی طالبان ذبیح‌الله مجاهد گفت که حمله ادامه دارد و نیروهای دولتی در هرات عقب نشستند."
+    path = make_project(tmp_path, {"r1": text})
+    window = open_window(path, annotator="alice", document_id="r1")
+    qtbot.addWidget(window)
+    window.resize(1600, 700)  # one line
+    qtbot.waitExposed(window)
+    QApplication.processEvents()
+    view = window.view
+    to_qt = window.session.state.positions.to_qt
+    start, end = text.index("ذبیح"), text.index("مجاهد") + len("مجاهد")
+    [rect] = view._line_rects(to_qt(start), to_qt(end))
+    cursor = view.textCursor()
+    for word in ("طالبان", "گفت"):  # the words before and after it, in reading order
+        i = text.index(word) + 1
+        cursor.setPosition(to_qt(i))
+        where = view.cursorRect(cursor)
+        assert abs(where.top() - rect.top()) < rect.height()  # the same line
+        assert not rect.left() < where.center().x() < rect.right(), (word, where, rect)
+    # wrapped: each line's piece framed on its own, and every piece inside the view
+    window.resize(900, 500)
+    QApplication.processEvents()
+    pieces = view._line_rects(to_qt(0), to_qt(len(text)))
+    assert len(pieces) >= 2
+    assert all(r.left() >= 0 and r.right() <= view.viewport().width() + 1 for r in pieces), pieces
+    # a span that starts mid-line and wraps: its first piece holds none of the words before it on that line
+    start = text.index("طالبان")
+    pieces = view._line_rects(to_qt(start), to_qt(len(text) - 1))
+    assert len(pieces) >= 2
+    cursor.setPosition(to_qt(text.index("سخنگوی") + 2))
+    before = view.cursorRect(cursor)
+    assert abs(before.top() - pieces[0].top()) < pieces[0].height()
+    assert not pieces[0].left() < before.center().x() < pieces[0].right(), (before, pieces[0])
     window.close()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 
 from annotator.gui.article import Item
 
-LINE_HEIGHT = 175  # percent: leaves room under each line for the label tags
+TAG_ROWS = 2  # rows of label tags the spacing under each line holds (crowded lines use the second)
 
 
 class KeyHandler(Protocol):
@@ -62,7 +62,9 @@ class ArticleView(QTextEdit):
         self._colors: dict[str, QColor] = {}
         self._focus: Item | None = None
         self._highlights: list[tuple[int, int, str, QColor]] = []  # extra tagged ranges (event arguments)
-        self._placed: dict[int, list[tuple[int, int]]] = {}  # during a paint: where tags went, per line
+        self._placed: dict[int, list[list[tuple[int, int]]]] = {}  # during a paint: tags per line and row
+        # (tag rectangle, the span's first-line rectangle, text) of every tag drawn in the last paint (tests)
+        self.tag_boxes: list[tuple[QRect, QRect, str]] = []
         # The document is laid out lazily: positions used by the overlay are only right once layout has run, so
         # repaint the overlay whenever the layout grows (the first paint may come before it).
         self.document().documentLayout().documentSizeChanged.connect(lambda _size: self.viewport().update())
@@ -86,10 +88,20 @@ class ArticleView(QTextEdit):
         cursor = QTextCursor(doc)
         cursor.beginEditBlock()
         block = QTextBlockFormat()
-        block.setLineHeight(LINE_HEIGHT, QTextBlockFormat.ProportionalHeight.value)
+        # room under every line for TAG_ROWS rows of tags, whatever the zoom
+        gap = TAG_ROWS * (QFontMetrics(self._tag_font).height() + 1) + 3
+        block.setLineHeight(gap, QTextBlockFormat.LineDistanceHeight.value)
         cursor.select(QTextCursor.Document)
         cursor.setCharFormat(QTextCharFormat())
         cursor.mergeBlockFormat(block)
+        # empty paragraphs (the blank line between two) hold no tags: no extra room under them
+        tight = QTextBlockFormat()
+        tight.setLineHeight(0, QTextBlockFormat.LineDistanceHeight.value)
+        b = doc.begin()
+        while b.isValid():
+            if not b.text().strip():
+                QTextCursor(b).mergeBlockFormat(tight)
+            b = b.next()
         for item in items:
             self._apply(cursor, item, item.qt_start, item.qt_end)
         cursor.endEditBlock()
@@ -198,22 +210,42 @@ class ArticleView(QTextEdit):
         return super().event(event)
 
     # -- overlay ---------------------------------------------------------------------------------------------
-    def _rect(self, qt_pos: int) -> QRect:
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(qt_pos)
-        return self.cursorRect(cursor)
-
     def _line_rects(self, qt_start: int, qt_end: int) -> list[QRect]:
-        a, b = self._rect(qt_start), self._rect(qt_end)
-        if abs(a.top() - b.top()) < 2:
-            left, right = min(a.left(), b.left()), max(a.left(), b.left())
-            return [QRect(left, a.top(), max(right - left, 2), a.height())]
-        # Spans over a line break: frame the first line's part and the last line's part.
-        width = self.viewport().width()
-        return [
-            QRect(a.left(), a.top(), max(width - a.left() - 4, 2), a.height()),
-            QRect(4, b.top(), b.left() - 4, b.height()),
-        ]
+        """The span's extent on each visual line it covers, in viewport coordinates, from the text layout itself:
+        a span that wraps is framed piece by piece, and right-to-left lines are measured right to left."""
+        doc = self.document()
+        layout = doc.documentLayout()
+        dx, dy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        rects: list[QRect] = []
+        block = doc.findBlock(qt_start)
+        while block.isValid() and block.position() <= qt_end:
+            text_layout = block.layout()
+            origin = layout.blockBoundingRect(block).topLeft()
+            base = block.position()
+            for n in range(text_layout.lineCount()):
+                line = text_layout.lineAt(n)
+                lo = max(qt_start, base + line.textStart())
+                hi = min(qt_end, base + line.textStart() + line.textLength())
+                if hi <= lo and not (qt_start == qt_end == lo):
+                    continue
+                x1 = line.cursorToX(lo - base)[0]
+                x2 = line.cursorToX(hi - base)[0]
+                left, right = min(x1, x2), max(x1, x2)
+                rects.append(
+                    QRect(
+                        round(origin.x() + left - dx),
+                        round(origin.y() + line.y() - dy),
+                        max(round(right - left), 2),
+                        round(line.ascent() + line.descent()),
+                    )
+                )
+            block = block.next()
+        if not rects:  # not laid out yet: the cursor rectangles
+            cursor = QTextCursor(doc)
+            cursor.setPosition(qt_start)
+            r = self.cursorRect(cursor)
+            rects.append(QRect(r.left(), r.top(), 2, r.height()))
+        return rects
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
@@ -227,7 +259,8 @@ class ArticleView(QTextEdit):
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setFont(self._tag_font)
         metrics = QFontMetrics(self._tag_font)
-        self._placed: dict[int, list[tuple[int, int]]] = {}  # tags drawn on each line: (left, right)
+        self._placed: dict[int, list[list[tuple[int, int]]]] = {}  # per line, per tag row: (left, right) drawn
+        self.tag_boxes = []
         for item in self._items[i:]:
             if item.qt_start > last:
                 break
@@ -254,14 +287,7 @@ class ArticleView(QTextEdit):
             painter.setBrush(Qt.NoBrush)
             for r in rects:
                 painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
-            # the role name ends where the argument ends, clear of the argument's own label tag at its start
-            last, first = rects[-1], rects[0]
-            width = metrics.horizontalAdvance(name) + 6
-            own = next((it.label for it in self._items if it.qt_start == lo and not it.is_event), None)
-            x = last.right() - width
-            if own is not None and len(rects) == 1:
-                x = max(x, first.left() + metrics.horizontalAdvance(own) + 6 + 3)
-            self._draw_tag(painter, metrics, QRect(x, last.top(), 0, last.height()), name, color, filled=True)
+            self._draw_tag(painter, metrics, rects[0], name, color, filled=True)
         if self._focus is not None:
             focus = next((it for it in self._items if it.key == self._focus.key), self._focus)
             painter.setPen(QPen(QColor("#111111"), 2))
@@ -279,19 +305,27 @@ class ArticleView(QTextEdit):
         tag = self._tags.get(key)
         if tag is None:
             tag = self._tags[key] = _render_tag(metrics, self._tag_font, text, color, filled, self.devicePixelRatioF())
-        # A tag wider than its span would cover the next span's tag ("bomb attack", "said on Wednesday"): move it
-        # right, past the tags already drawn on that line, so every label stays readable.
+        # Each tag starts under its own span (never under another word) and stays inside the viewport; a tag
+        # that would cover one already drawn on that line moves right while it still starts within its span,
+        # else down to the next tag row (the line spacing holds TAG_ROWS rows).
         width = round(tag.width() / tag.devicePixelRatio())
-        placed = self._placed.setdefault(rect.bottom(), [])
-        x = rect.left()
-        moved = True
-        while moved:
-            moved = False
-            for left, right in placed:
-                if x < right + 2 and x + width > left - 2:
-                    x, moved = right + 3, True
-        placed.append((x, x + width))
-        painter.drawPixmap(x, rect.bottom() + 2, tag)
+        height = round(tag.height() / tag.devicePixelRatio())
+        limit = self.viewport().width() - width - 2
+        rows = self._placed.setdefault(rect.bottom(), [])
+        x0 = max(2, min(rect.left(), limit))
+        row, x = 0, x0
+        while True:
+            if row == len(rows):
+                rows.append([])
+            blocking = [(lo, hi) for lo, hi in rows[row] if x < hi + 2 and x + width > lo - 2]
+            if not blocking:
+                break
+            x = max(hi for _, hi in blocking) + 3
+            if x > max(rect.right(), x0) or x > limit:  # no longer under its span, or off the edge: next row
+                row, x = row + 1, x0
+        rows[row].append((x, x + width))
+        self.tag_boxes.append((QRect(x, rect.bottom() + 2 + row * (height + 1), width, height), rect, text))
+        painter.drawPixmap(x, rect.bottom() + 2 + row * (height + 1), tag)
 
 
 def _render_tag(metrics: QFontMetrics, font: QFont, text: str, color: QColor, filled: bool, ratio: float) -> QPixmap:
