@@ -346,7 +346,8 @@ class Project:
             )
         with self.db.atomic():
             self.log("set_event_type", doc_id, annotator, type=type_, start=event.trigger_start)
-            ann_store.update_event(self.db, event_id, type=type_)
+            # a retyped event is the annotator's decision, no longer the model's suggestion as it was
+            ann_store.update_event(self.db, event_id, type=type_, source="manual")
             ann_store.touch(self.db, doc_id, annotator)
         return self.event(event_id)
 

@@ -48,12 +48,16 @@ def ask_annotator(parent: QWidget | None, current: str | None = None, known: lis
         timer.timeout.connect(lambda: _answer_by_default(current or login_name()))
         timer.start()
     try:
-        if known:
-            name, ok = QInputDialog.getItem(
-                parent, "Annotator", text, known, known.index(current) if current in known else 0, True
-            )
-        else:
-            name, ok = QInputDialog.getText(parent, "Annotator", text, text=current or "")
+        while True:  # an empty name is no answer: ask again (Cancel is the way out)
+            if known:
+                name, ok = QInputDialog.getItem(
+                    parent, "Annotator", text, known, known.index(current) if current in known else 0, True
+                )
+            else:
+                # prefilled with the login name: Enter is enough on a first launch
+                name, ok = QInputDialog.getText(parent, "Annotator", text, text=current or login_name())
+            if not ok or name.strip():
+                break
     finally:
         if timer is not None:
             timer.stop()

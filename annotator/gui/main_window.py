@@ -122,6 +122,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             self.lock = None  # kept across close_project, which releases only a lock it still finds here
         self.close_project()
         self.project, self.lock = project, lock
+        self.suggest_action.setEnabled(not readonly)
         if not readonly:  # the annotator is registered by their first action, not by opening the window
             settings.add_recent_project(path)
         self._build_central(project)
@@ -165,6 +166,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.panel = SpanPanel()
         self.events = EventTree()
         self.stance = StancePanel()
+        self.stance.set_readonly(project.readonly)
         side = QSplitter(Qt.Vertical)
         side.addWidget(self.panel)
         side.addWidget(self.events)
@@ -347,6 +349,8 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.suggester.finished.connect(self._suggest_finished)
         self.suggester.notice.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self._suggesting = True
+        self.cancel_suggest_action.setEnabled(True)
+        self.suggest_action.setEnabled(False)
         self.suggester.start()
         self.status_suggest.setText("suggesting…")
 
@@ -369,6 +373,8 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
 
     def _suggest_finished(self, ok: bool, message: str) -> None:
         self._suggesting = False
+        self.cancel_suggest_action.setEnabled(False)
+        self.suggest_action.setEnabled(self.project is not None and not self.project.readonly)
         self.statusBar().showMessage(message, 8000)
         self.watcher.check()  # the last batch, at once (re-reads only if the process committed since)
         self.update_status()
@@ -434,8 +440,13 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         who = bar.addMenu("&Annotator")
         self._action(who, "Switch annotator…", self.switch_annotator, None, "actionSwitchAnnotator")
         sugg = bar.addMenu("&Suggestions")
-        self._action(sugg, "Compute suggestions now", self.start_suggestions, None, "actionSuggest")
-        self._action(sugg, "Cancel suggestions", self.cancel_suggestions, None, "actionCancelSuggest")
+        self.suggest_action = self._action(
+            sugg, "Compute suggestions now", self.start_suggestions, None, "actionSuggest"
+        )
+        self.cancel_suggest_action = self._action(
+            sugg, "Cancel suggestions", self.cancel_suggestions, None, "actionCancelSuggest"
+        )
+        self.cancel_suggest_action.setEnabled(False)  # only while the suggestion process runs
         add_review_menu(
             bar,
             lambda: self.project and self.project.path,

@@ -97,6 +97,18 @@ class StancePanel(QWidget):
         self.table.itemSelectionChanged.connect(self._target_selected)
         self._updating = False
         self._targets: tuple[str, ...] = ()
+        self.readonly = False
+
+    def set_readonly(self, readonly: bool) -> None:
+        """A read-only window shows the stance, note and flags but cannot change them, on screen either."""
+        self.readonly = readonly
+        self.note.setReadOnly(readonly)
+        for box in self.flags.values():
+            box.setEnabled(not readonly)
+        for row in range(self.table.rowCount()):
+            widget = self.table.cellWidget(row, 1)
+            if widget is not None:
+                widget.setEnabled(not readonly)
 
     def set_state(self, state: ArticleState | None, scheme: Scheme, current_target: str | None) -> None:
         self._updating = True
@@ -118,6 +130,7 @@ class StancePanel(QWidget):
                 for value in scheme.stance_values:
                     combo.addItem(value, value)
                 combo.activated.connect(lambda _i, t=target, c=combo: self.stance_chosen.emit(t, c.currentData()))
+                combo.setEnabled(not self.readonly)
                 self.table.setCellWidget(row, 1, combo)
                 self.table.setItem(row, 2, QTableWidgetItem(""))
         for row, target in enumerate(targets):
