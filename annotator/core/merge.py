@@ -121,7 +121,7 @@ def _merge_all(project: Project, others: list[str | Path], add_documents: bool, 
             if Path(path).resolve() == own:
                 raise ProjectError(f"{path}: is the project being merged into; name another file")
             try:
-                other = Project.open(path, readonly=True)
+                other = Project.open(path, foreign=True)
             except AnnotatorError as exc:
                 raise ProjectError(f"cannot merge {path}: {exc}") from None
             try:

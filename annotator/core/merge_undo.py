@@ -15,7 +15,7 @@ def _their_annotators(others: list[str | Path]) -> set[str]:
     names: set[str] = set()
     for path in others:
         try:
-            with Project.open(path, readonly=True) as other:
+            with Project.open(path, foreign=True) as other:
                 names.update(other.annotators())
         except AnnotatorError as exc:
             raise ProjectError(f"cannot merge {path}: {exc}") from None

@@ -41,16 +41,29 @@ from annotator.store import suggestions as sugg_store
 class Project:
     """An open project file."""
 
-    def __init__(self, path: str | Path, *, readonly: bool = False, wait: float | None = None, _db=None):
+    def __init__(
+        self, path: str | Path, *, readonly: bool = False, wait: float | None = None, foreign: bool = False, _db=None
+    ):
         """`wait`: seconds a write waits for another process's transaction (default: the process's policy,
-        see `set_writer_wait`); the window passes 0.1 so a busy file never freezes it."""
+        see `set_writer_wait`); the window passes 0.1 so a busy file never freezes it. `foreign`: another
+        person's file, only read (merge): SQLite writes nothing to it, not even a checkpoint of its -wal."""
         self.path = Path(path)
-        self.readonly = readonly
-        self.db = _db if _db is not None else database.open_database(self.path, readonly=readonly, wait=wait)
-        raw = database.get_setting(self.db, "scheme")
-        if raw is None:
-            raise ProjectError(f"{self.path}: project has no label scheme (damaged file?)")
-        self._scheme = Scheme.from_json(raw)
+        self.readonly = readonly or foreign
+        self.db = (
+            _db if _db is not None else database.open_database(self.path, readonly=readonly, wait=wait, foreign=foreign)
+        )
+        try:
+            raw = database.get_setting(self.db, "scheme")
+            if raw is None:
+                raise ProjectError(f"{self.path}: project has no label scheme (damaged file?)")
+            try:
+                self._scheme = Scheme.from_json(raw)
+            except (ValueError, SchemeError) as exc:  # JSONDecodeError is a ValueError
+                raise ProjectError(f"{self.path}: the project's label scheme is damaged ({exc})") from None
+        except BaseException:
+            if _db is None:
+                self.db.close()
+            raise
         self._scheme_json = raw  # what `reload_scheme` compares with before parsing anything
 
     # -- life cycle ------------------------------------------------------------------------------------------
@@ -74,8 +87,10 @@ class Project:
         return cls(path, _db=db)
 
     @classmethod
-    def open(cls, path: str | Path, *, readonly: bool = False, wait: float | None = None) -> Project:
-        return cls(path, readonly=readonly, wait=wait)
+    def open(
+        cls, path: str | Path, *, readonly: bool = False, wait: float | None = None, foreign: bool = False
+    ) -> Project:
+        return cls(path, readonly=readonly, wait=wait, foreign=foreign)
 
     def close(self) -> None:
         self.db.close()
