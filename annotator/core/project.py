@@ -29,7 +29,7 @@ from annotator.core.model import (
 )
 from annotator.core.scheme import Scheme, default_scheme
 from annotator.core.suggestion_quality import suggestion_quality
-from annotator.core.validation import check_annotation, check_offsets
+from annotator.core.validation import check_annotation, check_annotator_name, check_offsets
 from annotator.store import annotations as ann_store
 from annotator.store import article_rows as article_store
 from annotator.store import database, document_queries, documents, operation_log, search_index
@@ -176,7 +176,7 @@ class Project:
         return names if include_gold else [n for n in names if n != GOLD]
 
     def add_annotator(self, name: str) -> None:
-        _check_name(name)
+        check_annotator_name(name)
         ann_store.ensure_annotator(self.db, name)
 
     def last_document(self, annotator: str) -> str | None:
@@ -424,7 +424,7 @@ class Project:
     def replace_annotation(self, ann: Annotation) -> Annotation:
         """Replace a whole layer (used by import, merge and review); returns the previous layer."""
         check_annotation(ann, self._text(ann.document_id), self._scheme)
-        _check_name(ann.annotator)
+        check_annotator_name(ann.annotator, allow_gold=True)
         with self.db.atomic():
             previous = ann_store.load_annotation(self.db, ann.document_id, ann.annotator)
             ann_store.write_annotation(self.db, ann)
@@ -614,8 +614,3 @@ class Project:
 def set_writer_wait(seconds: float, notify: Callable[[str], None] | None = None) -> None:
     """How long this process's writes wait for other processes' transactions; `notify` hears after 2 s."""
     database.set_wait_policy(seconds, notify)
-
-
-def _check_name(name: str) -> None:
-    if not isinstance(name, str) or not name.strip() or name != name.strip() or len(name) > 100:
-        raise SchemeError(f"annotator name {name!r} must be non-empty text without surrounding spaces")

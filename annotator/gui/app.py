@@ -72,11 +72,13 @@ def open_window(
     """
     ensure_app()
     from annotator.core.project import Project
+    from annotator.core.validation import check_annotator_name
     from annotator.gui.main_window import MainWindow
 
     name = resolve_annotator(annotator)
     if not name:
         raise AnnotatorError("no annotator name given: the window needs to know whose work it shows")
+    check_annotator_name(name)  # the same rule as everywhere: no padded, invisible or reserved (gold) names
     Project.open(project_path, readonly=True).close()  # a clear error before any window appears
     window = MainWindow(project_path, name, on_locked=on_locked, auto_suggest=auto_suggest, document_id=document_id)
     window.show()
