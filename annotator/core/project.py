@@ -13,6 +13,7 @@ from pathlib import Path
 from annotator import __version__
 from annotator.core.effort import effort_by_annotator
 from annotator.core.errors import NotFoundError, ProjectError, SchemeError
+from annotator.core.health import quick_check_on_open
 from annotator.core.model import (
     GOLD,
     Annotation,
@@ -65,6 +66,10 @@ class Project:
                 self.db.close()
             raise
         self._scheme_json = raw  # what `reload_scheme` compares with before parsing anything
+        # SQLite's quick check when cheap (see core.health): problems found, [] if sound, None if not run now
+        self.damage: list[str] | None = (
+            None if foreign or _db is not None else quick_check_on_open(self.db, self.path, record=not readonly)
+        )
 
     # -- life cycle ------------------------------------------------------------------------------------------
     @classmethod

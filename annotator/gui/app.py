@@ -93,6 +93,8 @@ def run(project: str | None, annotator: str | None = None, smoke_test: bool = Fa
     app = ensure_app()
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+    from annotator.gui.plain import show_message
+
     if project is None:
         project, _ = QFileDialog.getOpenFileName(
             None, "Open project", "", "Annotator projects (*.annotator);;All files (*)"
@@ -102,7 +104,7 @@ def run(project: str | None, annotator: str | None = None, smoke_test: bool = Fa
     try:
         window = open_window(project, annotator)
     except AnnotatorError as exc:
-        QMessageBox.critical(None, "annotator", str(exc))
+        show_message(None, "annotator", str(exc), QMessageBox.Critical)
         print(f"annotator: {exc}", file=sys.stderr)
         return 1
     code = app.exec()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from annotator import settings
 from annotator.core import operations
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ReadOnlyProjectError
 from annotator.core.project import Project
 from annotator.core.scheme import Scheme
 from annotator.gui import workers
@@ -105,9 +105,16 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             if choice != "readonly":
                 raise ProjectRefused(f"{path}: open in {holder.describe()}; not opened")
             readonly = True
+        why_readonly = ""
         try:
             # a busy file blocks the window at most 100 ms; the session retries in the background
-            project = Project.open(path, readonly=readonly, wait=BUSY_WAIT_SECONDS)
+            try:
+                project = Project.open(path, readonly=readonly, wait=BUSY_WAIT_SECONDS)
+            except ReadOnlyProjectError as exc:  # a read-only file, folder or disk: shown, not written
+                if readonly:
+                    raise
+                project = Project.open(path, readonly=True, wait=BUSY_WAIT_SECONDS)
+                why_readonly = str(exc)
         except Exception:
             if lock is not self.lock:
                 lock.release()
@@ -130,7 +137,8 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         else:
             self.view.setPlainText("No articles yet: use File > Import, or drop files on this window.")
         self.update_status()
-        if self.auto_suggest and not readonly and self._needs_suggestions():
+        self._show_health(project, why_readonly)
+        if self.auto_suggest and not project.readonly and self._needs_suggestions():
             self.start_suggestions()
 
     def close_project(self) -> None:
@@ -293,6 +301,11 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.status_model = QLabel()
         self.status_progress = QLabel()
         self.status_suggest = QLabel()
+        self.status_health = QLabel()
+        self.status_health.setObjectName("statusHealth")
+        self.status_health.setTextFormat(Qt.PlainText)
+        self.status_health.setVisible(False)
+        bar.addWidget(self.status_health, 1)
         for name, label in (
             ("statusAnnotator", self.status_annotator),
             ("statusModel", self.status_model),
@@ -302,6 +315,20 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             label.setObjectName(name)
             label.setTextFormat(Qt.PlainText)
             bar.addPermanentWidget(label)
+
+    def _show_health(self, project: Project, why_readonly: str) -> None:
+        """Say in the status bar, for as long as the project is open, why it is read-only or that it looks damaged."""
+        notes = []
+        if why_readonly:
+            notes.append(f"Opened read-only: {why_readonly}")
+        if project.damage:
+            notes.append(
+                f"Warning: this project file looks damaged ({project.damage[0]}); run `annotator check "
+                f"{project.path}` and keep a copy before going on"
+            )
+        self.status_health.setText(" | ".join(notes))
+        self.status_health.setToolTip("\n".join(notes))
+        self.status_health.setVisible(bool(notes))
 
     def update_status(self) -> None:
         if self.project is None:

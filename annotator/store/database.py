@@ -241,6 +241,30 @@ def open_database(
     return db
 
 
+def open_for_check(path: str | Path) -> ProjectDatabase:
+    """A connection for `annotator check`: read-only (`readonly_uri`), with the defensive settings, and no
+    inspection, so that a file refused by `open_database` can still be examined. Only PRAGMA checks and queries
+    on annotator's own tables may be run on it before its schema has been found to be ours."""
+    path = Path(path)
+    if not path.is_file():
+        raise ProjectError(f"{path}: no such project file")
+    try:
+        db = _connect(path, uri=readonly_uri(path))
+        db.execute("PRAGMA query_only = ON")
+    except sqlite3.Error as exc:
+        raise _unreadable(path, exc) from None
+    return db
+
+
+def vacuum_into(db: Database, out: str | Path) -> None:
+    """Write what SQLite can read of the project into a new file (indexes rebuilt); the original is not touched."""
+    db.execute("PRAGMA query_only = OFF")  # VACUUM INTO counts as a write; a mode=ro connection still cannot
+    try:  # write the original
+        db.execute("VACUUM INTO ?", [str(out)])
+    finally:
+        db.execute("PRAGMA query_only = ON")
+
+
 def _unreadable(path: Path, exc: sqlite3.Error) -> ProjectError:
     text = str(exc)
     if "not a database" in text or "file is encrypted" in text:
