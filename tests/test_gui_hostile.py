@@ -113,3 +113,36 @@ def test_a_damaged_file_is_announced(tmp_path, window_on, monkeypatch):
     window = window_on(make_project(tmp_path))
     assert "looks damaged (row 4 missing from index spans)" in window.status_health.text()
     assert "annotator check" in window.status_health.text()
+
+
+def test_a_note_that_cannot_be_saved_stays_on_screen(tmp_path, window_on, qtbot, monkeypatch):
+    from annotator.core.errors import DiskFullError
+    from annotator.core.project import Project
+
+    path = make_project(tmp_path)
+    window = window_on(path, document_id="a2")
+    real = Project.set_note
+
+    def full_disk(self, *args, **kwargs):
+        raise DiskFullError(f"{self.path}: the disk is full; nothing was changed. Free some space and try again")
+
+    monkeypatch.setattr(Project, "set_note", full_disk)
+    note = window.stance.note
+    note.setFocus()
+    qtbot.keyClicks(note, "casualty figures differ")
+    qtbot.keyClick(note, Qt.Key_Return, Qt.ControlModifier)
+    assert note.toPlainText() == "casualty figures differ" and note.unsaved
+    assert "could not be saved" in window.statusBar().currentMessage()
+    window.view.setFocus()  # leaving the box, and a refresh of the article, keep the text
+    window.session.open_document("a2")
+    assert note.toPlainText() == "casualty figures differ"
+    window.navigate(1)  # leaving the article would drop it: refused
+    assert window.session.doc_id == "a2"
+    window.close()  # the first close keeps the window and the note
+    assert window.project is not None and note.toPlainText() == "casualty figures differ"
+    monkeypatch.setattr(Project, "set_note", real)  # space freed: saving again works
+    note.setFocus()
+    qtbot.keyClick(note, Qt.Key_Return, Qt.ControlModifier)
+    assert not note.unsaved
+    with Project.open(path, readonly=True) as p:
+        assert p.annotation("a2", "alice").note == "casualty figures differ"

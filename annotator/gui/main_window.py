@@ -76,6 +76,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self._suggest_done = (0, 0)
         self._suggesting = False
         self._shown_status: dict[str, str | None] = {}
+        self._closing_anyway = False  # a close was refused once to keep an unsaved note on screen
         self._panel_timer = QTimer(self, singleShot=True, interval=0)
         self._panel_timer.timeout.connect(self._refresh_panel)
         # Commits of other connections (other processes, the suggestion process, merge and import jobs) are shown
@@ -202,6 +203,8 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
     # -- articles ------------------------------------------------------------------------------------------
     def open_document(self, doc_id: str) -> None:
         self.stance.note.commit()  # a note being typed belongs to the article being left
+        if self.stance.note.unsaved and doc_id != self.session.doc_id:
+            return  # leaving would drop a note that could not be saved: the status bar says what to do
         self.session.open_document(doc_id)
 
     def _article_opened(self, doc_id: str) -> None:
@@ -267,8 +270,15 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             self.statusBar().clearMessage()
 
     def _note_committed(self, doc_id: str, note: str) -> None:
-        if doc_id == self.session.doc_id and not self.session.readonly:
-            self.session.set_note(note)
+        if doc_id != self.session.doc_id or self.session.readonly:
+            return
+        if not self.session.set_note(note):
+            self.stance.note.unsaved = True
+            self.statusBar().showMessage(
+                "Your note could not be saved (see the message before this one); it stays in the note box: "
+                "copy it, or free the disk and press Ctrl+Enter in the note to save it again.",
+                20000,
+            )
 
     def edit_note(self) -> None:
         self.stance.note.setFocus()
@@ -527,6 +537,15 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
     def closeEvent(self, event) -> None:
         # Ctrl+Q ends the process: the review and agreement windows close first (their decisions are written
         # through this window's project), then the project, and the lock goes last.
+        if self.project is not None and not self._closing_anyway:
+            self.stance.note.commit()
+            if self.stance.note.unsaved:  # the first close keeps the window and the note; a second one closes
+                self._closing_anyway = True
+                self.statusBar().showMessage(
+                    "Your note could not be saved and is still in the note box: copy it, then close again.", 30000
+                )
+                event.ignore()
+                return
         close_windows()
         self.close_project()
         super().closeEvent(event)
