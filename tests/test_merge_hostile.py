@@ -160,3 +160,23 @@ def test_rejections_alone_create_no_annotator_and_are_bounded(tmp_path, cli, mon
         added = p.db.execute("SELECT count(*) FROM rejected_suggestions").fetchone()[0]
     assert added < 6
     assert "rejected suggestion(s) skipped" in result.out
+
+
+def test_the_window_s_merge_undoes_its_conflict_layers(tmp_path):
+    from annotator.core import operations
+    from annotator.core.merge_undo import merge_recorded
+
+    main = make(tmp_path / "main.annotator", {"d1": T1})
+    put(main, Annotation("d1", "alice", Status.DONE, spans=[Span(0, 7, "ORG")]))
+    other = make(tmp_path / "other.annotator", {"d1": T1})
+    put(other, Annotation("d1", "alice", Status.DONE, spans=[Span(0, 7, "NORP")]))
+    with Project.open(main) as p:
+        report, changes = merge_recorded(p, [other])
+        assert [c.stored_as for c in report.conflicts] == ["alice@conflict-2"]
+        assert report.report_file and Path(report.report_file).exists()
+        assert [s.key() for s in p.annotation("d1", "alice@conflict-2").spans] == [(0, 7, "NORP")]
+        operations.undo(p, changes)
+        assert p.layers("alice@conflict-2") == []
+        assert [s.key() for s in p.annotation("d1", "alice").spans] == [(0, 7, "ORG")]
+        operations.redo(p, changes)
+        assert [s.key() for s in p.annotation("d1", "alice@conflict-2").spans] == [(0, 7, "NORP")]

@@ -27,7 +27,9 @@ def register(sub) -> None:
     p = add_command(
         sub,
         "merge",
-        "Merge other project files (annotators' copies) into PROJECT in one transaction; newer work wins conflicts.",
+        "Merge other project files (annotators' copies) into PROJECT in one transaction. Nothing is discarded: "
+        "in a conflict PROJECT's work is kept and the other version becomes the layer NAME@conflict-N; "
+        "everything is listed in PROJECT.merge-report.json.",
         "annotator merge war.annotator alice.annotator bob.annotator --add-documents",
         cmd_merge,
     )
