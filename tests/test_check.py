@@ -117,3 +117,18 @@ def test_not_a_project(tmp_path, cli):
 def test_help_has_an_example(cli):
     result = cli("check", "--help")
     assert "Example:" in result.out and json  # the README lists the command (tests/test_cli_basics.py)
+
+
+def test_quick_check_on_opening_small_files_always_large_ones_daily(tmp_path, monkeypatch):
+    from annotator.core import health
+
+    path = make(tmp_path / "p.annotator")
+    with Project.open(path) as p:
+        assert p.damage == []  # small: checked, sound
+    monkeypatch.setattr(health, "QUICK_CHECK_BYTES", 0)  # every file is "large" now
+    with Project.open(path, readonly=True) as p:
+        assert p.damage is None  # read-only opening records nothing, so it does not check large files
+    with Project.open(path) as p:
+        assert p.damage == [] and p.setting("quick_check_at")
+    with Project.open(path) as p:
+        assert p.damage is None  # checked today already
