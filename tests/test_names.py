@@ -101,3 +101,24 @@ def test_a_spacy_label_with_a_space_is_refused_and_the_project_still_opens(tmp_p
     assert cli("stats", project_path).code == 0
     with Project.open(project_path) as p:
         assert " GPE" not in p.scheme.entity_labels and p.document_count() == 0
+
+
+@pytest.mark.parametrize("label", ["", " GPE", "MILITARY UNIT", "G\u202ePE"])
+def test_corpus_labels_are_refused_at_import_whatever_the_reader(project, label):
+    """Corpus formats (CoNLL, CoNLL-U, .spacy) add their labels to the scheme: only labels that pass the rule."""
+    from annotator.core.errors import InputFileError
+    from annotator.core.importing import ImportRecord, import_records
+
+    text = "Taliban fighters attacked Kabul on Tuesday."
+    record = ImportRecord(
+        Document("c1", text),
+        Annotation("c1", "", Status.DONE, spans=[Span(26, 31, label)]),
+        path="corpus.spacy",
+        default_annotator="imported",
+    )
+    before = project.scheme
+    with pytest.raises(InputFileError, match=r"corpus\.spacy"):
+        import_records(project, [record])
+    assert project.scheme == before and project.document_count() == 0
+    with Project.open(project.path, readonly=True) as again:  # the project still opens
+        assert again.scheme.entity_labels == before.entity_labels
