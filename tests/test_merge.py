@@ -1,12 +1,14 @@
 """`annotator merge`: annotators' copies merged into one project, in one transaction.
 
-Covers: layers added, identical work as a no-op, a conflict (the more recent layer kept and reported, either way),
+Covers: layers added, identical work as a no-op, a conflict (the project's layer kept whatever the times say, the
+other version a layer of its own, `alice@conflict-2`, listed in the report file),
 missing articles reported vs added with --add-documents, matching by text under another id, gold and rejected
 suggestions, other files left untouched, and a bad file rolling everything back.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -68,23 +70,30 @@ def test_merge_conflicts_missing_and_matches(cli, tmp_path):
         alice_stamp = p.annotation("d1", "alice").updated_at  # rejecting a suggestion touched it: after NEW
     result = cli("merge", main, alice, bob)
     assert result.code == 0, result
-    # alice's newer d1 replaced main's; main's newer bob layer on d2 kept against bob's file
-    assert spans(main, "d1", "alice") == [(0, 7, "ORG"), (26, 31, "GPE")]
+    # main's layers are kept, whichever is newer; the other versions are layers of their own
+    assert spans(main, "d1", "alice") == [(0, 7, "ORG")]
+    assert spans(main, "d1", "alice@conflict-2") == [(0, 7, "ORG"), (26, 31, "GPE")]
     assert spans(main, "d2", "bob") == [(13, 18, "GPE")]
+    assert spans(main, "d2", "bob@conflict-2") == [(13, 18, "LOC")]
     assert spans(main, "d2", "alice") == [(13, 18, "GPE")]
     assert spans(main, "d1", "carol") == [(26, 31, "GPE")]
     # the gold layer came along, onto the article with the same text
     assert spans(main, "d2", "gold") == [(13, 18, "GPE")]
     with Project.open(main, readonly=True) as p:
         assert p.annotation("d2", "gold").note == "adjudicated"
-        assert p.annotation("d1", "alice").updated_at == alice_stamp  # the merged layer keeps its time
+        assert p.annotation("d1", "alice@conflict-2").updated_at == alice_stamp  # the merged layer keeps its time
         assert not p.has_document("d3")
         rejected = p.db.execute("SELECT document_id, annotator, start, end, label FROM rejected_suggestions").fetchall()
         assert rejected == [("d1", "alice", 8, 16, "NORP")]
     out = result.out + result.err
-    assert "2 conflict(s) (1 replaced by newer work)" in out
-    assert "conflict: d1 by alice: kept" in out and "alice.annotator's (newer)" in out
+    assert "2 conflict(s) (the project's work kept" in out
+    assert "conflict: d1 by alice: kept the project's; " in out and "is the layer alice@conflict-2" in out
     assert "conflict: d2 by bob: kept the project's" in out
+    report = json.loads((tmp_path / "main.annotator.merge-report.json").read_text(encoding="utf-8"))
+    assert [(c["document_id"], c["annotator"], c["stored_as"]) for c in report["conflicts"]] == [
+        ("d1", "alice", "alice@conflict-2"),
+        ("d2", "bob", "bob@conflict-2"),
+    ]
     assert "1 identical" in out
     assert "missing: d3" in result.err
     assert "matched by text: b-2" in out
@@ -182,7 +191,7 @@ def test_merge_dialog(tmp_path, qtbot):
     report = blocker.args[0]
     assert [d for _, d in report.documents_added] == ["d3"]
     text = dialog.outcome.toPlainText()
-    assert "1 document(s) added" in text and "conflict: d1 by alice: kept alice.annotator's (newer)" in text
+    assert "1 document(s) added" in text and "conflict: d1 by alice: kept this project's; alice.annotator" in text
     assert spans(main, "d3", "alice") == [(21, 32, "GPE")]
     dialog.close()
 

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "annotator.cli.gui_cmds",
     "annotator.cli.suggest_cmd",
     "annotator.cli.agreement_cmds",
+    "annotator.cli.check_cmd",
 )
 
 

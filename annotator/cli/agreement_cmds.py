@@ -27,7 +27,9 @@ def register(sub) -> None:
     p = add_command(
         sub,
         "merge",
-        "Merge other project files (annotators' copies) into PROJECT in one transaction; newer work wins conflicts.",
+        "Merge other project files (annotators' copies) into PROJECT in one transaction. Nothing is discarded: "
+        "in a conflict PROJECT's work is kept and the other version becomes the layer NAME@conflict-N; "
+        "everything is listed in PROJECT.merge-report.json.",
         "annotator merge war.annotator alice.annotator bob.annotator --add-documents",
         cmd_merge,
     )
@@ -55,17 +57,18 @@ def cmd_merge(args) -> int:
     with open_project(args.project) as project:
         report = merge_projects(project, args.others, add_documents=args.add_documents)
     print(f"{args.project}: {report.summary()}")
-    for c in report.conflicts:
-        kept = f"kept {c.file}'s (newer)" if c.kept == "other" else "kept the project's (newer or same time)"
+    for c in report.conflicts[:20]:
         print(
-            f"  conflict: {c.document_id} by {c.annotator}: {kept}; project {c.project_updated}, "
-            f"{c.file} {c.other_updated}"
+            f"  conflict: {c.document_id} by {c.annotator}: kept the project's; {c.file}'s version is the layer "
+            f"{c.stored_as} (project {c.project_updated}, {c.file} {c.other_updated or 'time unknown'})"
         )
-    for file, doc_id in report.missing:
+    if len(report.conflicts) > 20:
+        print(f"  ... and {len(report.conflicts) - 20} more conflicts (all listed in {report.report_file})")
+    for file, doc_id in report.missing[:20]:
         print(f"  missing: {doc_id} (from {file}) is not in the project", file=sys.stderr)
-    for file, doc_id in report.id_clashes:
+    for file, doc_id in report.id_clashes[:20]:
         print(f"  skipped: {doc_id} (from {file}) has a different text under the same id", file=sys.stderr)
-    for file, other_id, own_id in report.matched_by_text:
+    for file, other_id, own_id in report.matched_by_text[:20]:
         print(f"  matched by text: {other_id} (from {file}) is {own_id}")
     return 0
 

@@ -75,7 +75,13 @@ def cmd_new(args) -> int:
 def open_project(path: str, readonly: bool = False) -> Project:
     if not Path(path).exists():
         raise ProjectError(f"{path}: project file does not exist (create one with `annotator new {path}`)")
-    return Project.open(path, readonly=readonly)
+    project = Project.open(path, readonly=readonly)
+    if project.damage:
+        print(
+            f"annotator: warning: {path} looks damaged ({project.damage[0]}); run `annotator check {path}`",
+            file=sys.stderr,
+        )
+    return project
 
 
 def cmd_import(args) -> int:

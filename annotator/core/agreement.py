@@ -25,7 +25,7 @@ from itertools import combinations
 import numpy as np
 
 from annotator.core.errors import NotFoundError
-from annotator.core.model import GOLD
+from annotator.core.model import GOLD, is_conflict_layer
 from annotator.core.scoring import (
     MODES,
     PRF,
@@ -194,8 +194,8 @@ class AgreementData:
 def choose_annotators(project, annotators: Sequence[str] | None = None) -> list[str]:
     """The named annotators (checked), or every annotator but gold."""
     known = project.annotators()
-    if not annotators:
-        return [a for a in known if a != GOLD]
+    if not annotators:  # a merge's conflict layers are reviewed against the kept work, not counted as coders
+        return [a for a in known if a != GOLD and not is_conflict_layer(a)]
     missing = [a for a in annotators if a not in known]
     if missing:
         raise NotFoundError(f"{project.path}: no annotator {missing[0]!r} (annotators: {', '.join(known) or 'none'})")

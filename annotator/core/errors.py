@@ -52,6 +52,10 @@ class NotFoundError(AnnotatorError):
     """A document, annotator or annotation the user named does not exist."""
 
 
+class ForeignSchemaError(ProjectError):
+    """A project file holds triggers, views or tables annotator never creates (refused: never run, never read)."""
+
+
 class StorageError(ProjectError):
     """SQLite could not read or write the project file (busy, read-only, full disk, damaged, unreachable)."""
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 
 from annotator.core.errors import AnnotatorError, InputFileError
 from annotator.core.model import Annotation, Document
-from annotator.core.project import Project, _check_name
-from annotator.core.validation import check_annotation
+from annotator.core.project import Project
+from annotator.core.validation import check_annotation, check_annotator_name
 from annotator.store import annotations as ann_store
 from annotator.store import documents as doc_store
 
@@ -59,7 +59,7 @@ def import_records(
 ) -> ImportReport:
     """Import records; `annotator` names the layer for annotated records that carry no annotator."""
     if annotator is not None:
-        _check_name(annotator)
+        check_annotator_name(annotator)
     scheme = project.scheme
     report = ImportReport()
     try:
@@ -112,13 +112,14 @@ def _import(
             name = ann.annotator or annotator or rec.default_annotator
             if not name:
                 continue
-            if rec.default_annotator:
-                # a corpus (CoNLL, CoNLL-U, .spacy) brings its own entity labels (PER, MISC...): add them
-                for label in sorted({s.label for s in ann.spans} - set(project.scheme.entity_labels)):
-                    project.set_scheme(project.scheme.with_entity(label))
-                    report.labels_added.append(label)
             try:
-                _check_name(name)
+                if rec.default_annotator:
+                    # a corpus (CoNLL, CoNLL-U, .spacy) brings its own entity labels (PER, MISC...): add them,
+                    # validated like any label (' GPE' or '' is refused, never stored)
+                    for label in sorted({s.label for s in ann.spans} - set(project.scheme.entity_labels)):
+                        project.set_scheme(project.scheme.with_entity(label))
+                        report.labels_added.append(label)
+                check_annotator_name(name, allow_gold=True)
                 check_annotation(ann, doc.text, project.scheme)
             except AnnotatorError as exc:
                 raise InputFileError(rec.path, f"document {doc.id!r}: {exc}", rec.line) from None

@@ -26,6 +26,11 @@ class Status(StrEnum):
 
 _FIRST_LINE = re.compile(r"[^\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]*")
 GOLD = "gold"  # the annotator name of the adjudicated layer
+CONFLICT_MARK = "@conflict-"  # merge keeps another file's differing work as the layer `alice@conflict-2`
+
+
+def is_conflict_layer(name: str) -> bool:
+    return CONFLICT_MARK in name
 
 
 @dataclass(frozen=True)

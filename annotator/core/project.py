@@ -14,6 +14,7 @@ from pathlib import Path
 from annotator import __version__
 from annotator.core.effort import effort_by_annotator
 from annotator.core.errors import NotFoundError, ProjectError, SchemeError
+from annotator.core.health import quick_check_on_open
 from annotator.core.model import (
     GOLD,
     Annotation,
@@ -31,7 +32,7 @@ from annotator.core.model import (
 from annotator.core.scheme import Scheme, default_scheme
 from annotator.core.suggestion_quality import suggestion_quality
 from annotator.core.suggestion_rules import open_event, open_span
-from annotator.core.validation import check_annotation, check_offsets
+from annotator.core.validation import check_annotation, check_annotator_name, check_offsets
 from annotator.store import annotations as ann_store
 from annotator.store import article_rows as article_store
 from annotator.store import database, document_queries, documents, operation_log, search_index
@@ -43,18 +44,35 @@ from annotator.store import suggestions as sugg_store
 class Project:
     """An open project file."""
 
-    def __init__(self, path: str | Path, *, readonly: bool = False, wait: float | None = None, _db=None):
+    def __init__(
+        self, path: str | Path, *, readonly: bool = False, wait: float | None = None, foreign: bool = False, _db=None
+    ):
         """`wait`: seconds a write waits for another process's transaction (default: the process's policy,
-        see `set_writer_wait`); the window passes 0.1 so a busy file never freezes it."""
+        see `set_writer_wait`); the window passes 0.1 so a busy file never freezes it. `foreign`: another
+        person's file, only read (merge): SQLite writes nothing to it, not even a checkpoint of its -wal."""
         self.path = Path(path)
-        self.readonly = readonly
+        self.readonly = readonly or foreign
         self._quiet = 0
-        self.db = _db if _db is not None else database.open_database(self.path, readonly=readonly, wait=wait)
-        raw = database.get_setting(self.db, "scheme")
-        if raw is None:
-            raise ProjectError(f"{self.path}: project has no label scheme (damaged file?)")
-        self._scheme = Scheme.from_json(raw)
+        self.db = (
+            _db if _db is not None else database.open_database(self.path, readonly=readonly, wait=wait, foreign=foreign)
+        )
+        try:
+            raw = database.get_setting(self.db, "scheme")
+            if raw is None:
+                raise ProjectError(f"{self.path}: project has no label scheme (damaged file?)")
+            try:
+                self._scheme = Scheme.from_json(raw)
+            except (ValueError, SchemeError) as exc:  # JSONDecodeError is a ValueError
+                raise ProjectError(f"{self.path}: the project's label scheme is damaged ({exc})") from None
+        except BaseException:
+            if _db is None:
+                self.db.close()
+            raise
         self._scheme_json = raw  # what `reload_scheme` compares with before parsing anything
+        # SQLite's quick check when cheap (see core.health): problems found, [] if sound, None if not run now
+        self.damage: list[str] | None = (
+            None if foreign or _db is not None else quick_check_on_open(self.db, self.path, record=not readonly)
+        )
 
     # -- life cycle ------------------------------------------------------------------------------------------
     @classmethod
@@ -77,8 +95,10 @@ class Project:
         return cls(path, _db=db)
 
     @classmethod
-    def open(cls, path: str | Path, *, readonly: bool = False, wait: float | None = None) -> Project:
-        return cls(path, readonly=readonly, wait=wait)
+    def open(
+        cls, path: str | Path, *, readonly: bool = False, wait: float | None = None, foreign: bool = False
+    ) -> Project:
+        return cls(path, readonly=readonly, wait=wait, foreign=foreign)
 
     def close(self) -> None:
         self.db.close()
@@ -164,7 +184,7 @@ class Project:
         return names if include_gold else [n for n in names if n != GOLD]
 
     def add_annotator(self, name: str) -> None:
-        _check_name(name)
+        check_annotator_name(name)
         ann_store.ensure_annotator(self.db, name)
 
     def last_document(self, annotator: str) -> str | None:
@@ -429,7 +449,7 @@ class Project:
     def replace_annotation(self, ann: Annotation) -> Annotation:
         """Replace a whole layer (used by import, merge and review); returns the previous layer."""
         check_annotation(ann, self._text(ann.document_id), self._scheme)
-        _check_name(ann.annotator)
+        check_annotator_name(ann.annotator, allow_gold=True)
         with self.db.atomic():
             previous = ann_store.load_annotation(self.db, ann.document_id, ann.annotator)
             ann_store.write_annotation(self.db, ann)
@@ -615,8 +635,3 @@ class Project:
 def set_writer_wait(seconds: float, notify: Callable[[str], None] | None = None) -> None:
     """How long this process's writes wait for other processes' transactions; `notify` hears after 2 s."""
     database.set_wait_policy(seconds, notify)
-
-
-def _check_name(name: str) -> None:
-    if not isinstance(name, str) or not name.strip() or name != name.strip() or len(name) > 100:
-        raise SchemeError(f"annotator name {name!r} must be non-empty text without surrounding spaces")

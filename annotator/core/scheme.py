@@ -16,6 +16,7 @@ from pathlib import Path
 
 from annotator.core.errors import InputFileError, SchemeError
 from annotator.core.keymap import RESERVED_KEYS  # keys the window uses for commands
+from annotator.core.validation import check_name
 
 # Distinct colours (Trubetskoy's list), assigned in order to labels without one.
 PALETTE = (
@@ -121,10 +122,13 @@ class Scheme:
 
     @classmethod
     def from_json(cls, text: str) -> Scheme:
-        return scheme_from_dict(json.loads(text), source="project")
+        # a stored scheme is read as it is (an older version may have allowed a name refused today): names are
+        # checked where they enter a project, never where they are read back
+        return scheme_from_dict(json.loads(text), source="project", strict=False)
 
     # -- edits (the window's scheme editor uses these; they return a new scheme) ------------------
     def with_entity(self, label: str, key: str = "", color: str = "") -> Scheme:
+        check_name(label, "entity label", label=True)
         if self.entity(label):
             raise SchemeError(f"label {label!r} is already in the scheme")
         return _finish(replace(self, entities=(*self.entities, EntityLabel(label, key, color))), "scheme")
@@ -142,8 +146,9 @@ def _str_list(value: object, what: str, source: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def scheme_from_dict(data: dict, source: str = "scheme") -> Scheme:
-    """Build and validate a scheme from parsed TOML/JSON; fills in missing keys and colours."""
+def scheme_from_dict(data: dict, source: str = "scheme", strict: bool = True) -> Scheme:
+    """Build and validate a scheme from parsed TOML/JSON; fills in missing keys and colours. `strict`: every name
+    passes `validation.check_name` (new projects, scheme files, edits); a project's stored scheme is read as is."""
     if not isinstance(data, dict):
         raise SchemeError(f"{source}: the scheme must be a table")
     name = data.get("name") or "untitled"
@@ -194,7 +199,26 @@ def scheme_from_dict(data: dict, source: str = "scheme") -> Scheme:
         stance_values=values,
         extra=extra,
     )
+    if strict:
+        check_scheme_names(scheme, source)
     return _finish(scheme, source)
+
+
+def check_scheme_names(scheme: Scheme, source: str = "scheme") -> None:
+    """Every name of the scheme, checked the one way names are checked (`validation.check_name`)."""
+    try:
+        for e in scheme.entities:
+            check_name(e.label, "entity label", label=True)
+        for ev in scheme.events:
+            check_name(ev.type, "event type", label=True)
+            for role in ev.roles:
+                check_name(role, f"role of {ev.type}", label=True)
+        for target in scheme.stance_targets:
+            check_name(target, "stance target")
+        for value in scheme.stance_values:
+            check_name(value, "stance value")
+    except SchemeError as exc:
+        raise SchemeError(f"{source}: {exc}") from None
 
 
 def _duplicates(items: list[str]) -> list[str]:

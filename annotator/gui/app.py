@@ -72,11 +72,13 @@ def open_window(
     """
     ensure_app()
     from annotator.core.project import Project
+    from annotator.core.validation import check_annotator_name
     from annotator.gui.main_window import MainWindow
 
     name = resolve_annotator(annotator)
     if not name:
         raise AnnotatorError("no annotator name given: the window needs to know whose work it shows")
+    check_annotator_name(name)  # the same rule as everywhere: no padded, invisible or reserved (gold) names
     Project.open(project_path, readonly=True).close()  # a clear error before any window appears
     window = MainWindow(project_path, name, on_locked=on_locked, auto_suggest=auto_suggest, document_id=document_id)
     window.show()
@@ -91,6 +93,8 @@ def run(project: str | None, annotator: str | None = None, smoke_test: bool = Fa
     app = ensure_app()
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+    from annotator.gui.plain import show_message
+
     if project is None:
         project, _ = QFileDialog.getOpenFileName(
             None, "Open project", "", "Annotator projects (*.annotator);;All files (*)"
@@ -100,7 +104,7 @@ def run(project: str | None, annotator: str | None = None, smoke_test: bool = Fa
     try:
         window = open_window(project, annotator)
     except AnnotatorError as exc:
-        QMessageBox.critical(None, "annotator", str(exc))
+        show_message(None, "annotator", str(exc), QMessageBox.Critical)
         print(f"annotator: {exc}", file=sys.stderr)
         return 1
     code = app.exec()

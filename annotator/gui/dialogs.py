@@ -150,6 +150,7 @@ class GuidelinesDock(QDockWidget):
         self.setObjectName("guidelinesDock")
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(False)
+        self.browser.setOpenLinks(False)  # a link in a colleague's guidelines never loads a file or a page here
         self.set_scheme(scheme)
         self.setWidget(self.browser)
 

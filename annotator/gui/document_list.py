@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QT
 from annotator.core.model import DocumentFilters as Filters
 from annotator.core.model import Status
 from annotator.core.project import Project
+from annotator.gui.plain import plain_tooltip
 from annotator.gui.workers import Job, build_search_index
 
 PAGE = 200
@@ -106,8 +107,12 @@ class DocumentListModel(QAbstractTableModel):
         if found is None:
             return None
         if index.column() == 2:
-            return STATUS_TEXT.get(found[2], found[2])
-        return found[index.column()]  # plain text: views never interpret it as markup
+            shown = STATUS_TEXT.get(found[2], found[2])
+        else:
+            shown = found[index.column()]  # plain text: views never interpret it as markup
+        if role == Qt.ToolTipRole:  # tooltips would (Qt guesses rich text): escaped
+            return plain_tooltip(str(shown)) if shown else None
+        return shown
 
     # -- look-ups ------------------------------------------------------------------------------------------------
     def doc_id(self, row: int) -> str | None:

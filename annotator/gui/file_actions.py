@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 from annotator.gui import workers
+from annotator.gui.plain import show_message
 
 EXPORT_FILTERS = {
     "JSON lines: every annotator's layer, lossless (*.jsonl)": "jsonl",
@@ -27,7 +28,7 @@ class FileActions:
         try:
             self.open_project(path)
         except AnnotatorError as exc:
-            QMessageBox.warning(self, "Cannot open project", str(exc))
+            show_message(self, "Cannot open project", str(exc))
 
     def choose_project(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -45,7 +46,7 @@ class FileActions:
         try:
             Project.create(path).close()
         except AnnotatorError as exc:
-            QMessageBox.warning(self, "Cannot create project", str(exc))
+            show_message(self, "Cannot create project", str(exc))
             return
         self._open_other(path)
 
@@ -63,7 +64,7 @@ class FileActions:
         path = self.project.path
         job = workers.Job(lambda progress: workers.import_files(path, paths, progress), self)
         job.succeeded.connect(self._import_done)
-        job.failed.connect(lambda msg: QMessageBox.warning(self, "Import failed", msg))
+        job.failed.connect(lambda msg: show_message(self, "Import failed", msg))
         self._run_job(job, "Importing…")
         return job
 
@@ -95,7 +96,7 @@ class FileActions:
             who = annotator or self.annotator
             job = workers.Job(lambda progress: workers.export_training(path, out, fmt, who, progress), self)
         job.succeeded.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
-        job.failed.connect(lambda msg: QMessageBox.warning(self, "Export failed", msg))
+        job.failed.connect(lambda msg: show_message(self, "Export failed", msg))
         self._run_job(job, "Exporting…")
         return job
 

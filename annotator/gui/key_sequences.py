@@ -191,13 +191,15 @@ class KeySequences:
         self._push(lambda: commands.SetFlags(self, doc_id, sorted(flags)))
         self.message.emit(f"Flag “{flag}” {'set' if flag in flags else 'removed'}")
 
-    def set_note(self, note: str) -> None:
+    def set_note(self, note: str) -> bool:
+        """Save the note; False if it could not be saved (the caller keeps the typed text on screen)."""
         if not self._writable():
-            return
+            return False
         assert self.state is not None
         if note != self.state.note:
             doc_id = self.state.document.id
-            self._push(lambda: commands.SetNote(self, doc_id, note))
+            return self._push(lambda: commands.SetNote(self, doc_id, note))
+        return True
 
     def remove_argument(self, event_key: tuple[int, int, str], role: str, start: int, end: int) -> None:
         if not self._writable():

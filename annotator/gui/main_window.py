@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from annotator import settings
 from annotator.core import keymap, operations
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ReadOnlyProjectError
 from annotator.core.project import Project
 from annotator.core.scheme import Scheme
 from annotator.gui import workers
@@ -82,6 +82,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self._suggest_done = (0, 0)
         self._suggesting = False
         self._shown_status: dict[str, str | None] = {}
+        self._closing_anyway = False  # a close was refused once to keep an unsaved note on screen
         self._panel_timer = QTimer(self, singleShot=True, interval=0)
         self._panel_timer.timeout.connect(self._refresh_panel)
         # Commits of other connections (other processes, the suggestion process, merge and import jobs) are shown
@@ -111,9 +112,16 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             if choice != "readonly":
                 raise ProjectRefused(f"{path}: open in {holder.describe()}; not opened")
             readonly = True
+        why_readonly = ""
         try:
             # a busy file blocks the window at most 100 ms; the session retries in the background
-            project = Project.open(path, readonly=readonly, wait=BUSY_WAIT_SECONDS)
+            try:
+                project = Project.open(path, readonly=readonly, wait=BUSY_WAIT_SECONDS)
+            except ReadOnlyProjectError as exc:  # a read-only file, folder or disk: shown, not written
+                if readonly:
+                    raise
+                project = Project.open(path, readonly=True, wait=BUSY_WAIT_SECONDS)
+                why_readonly = str(exc)
         except Exception:
             if lock is not self.lock:
                 lock.release()
@@ -137,7 +145,8 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         else:
             self.view.setPlainText("No articles yet: use File > Import, or drop files on this window.")
         self.update_status()
-        if self.auto_suggest and not readonly and self._needs_suggestions():
+        self._show_health(project, why_readonly)
+        if self.auto_suggest and not project.readonly and self._needs_suggestions():
             self.start_suggestions()
 
     def close_project(self) -> None:
@@ -203,6 +212,8 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
     # -- articles ------------------------------------------------------------------------------------------
     def open_document(self, doc_id: str) -> None:
         self.stance.note.commit()  # a note being typed belongs to the article being left
+        if self.stance.note.unsaved and doc_id != self.session.doc_id:
+            return  # leaving would drop a note that could not be saved: the status bar says what to do
         self.session.open_document(doc_id)
 
     def _article_opened(self, doc_id: str) -> None:
@@ -269,8 +280,15 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             self.statusBar().clearMessage()
 
     def _note_committed(self, doc_id: str, note: str) -> None:
-        if doc_id == self.session.doc_id and not self.session.readonly:
-            self.session.set_note(note)
+        if doc_id != self.session.doc_id or self.session.readonly:
+            return
+        if not self.session.set_note(note):
+            self.stance.note.unsaved = True
+            self.statusBar().showMessage(
+                "Your note could not be saved (see the message before this one); it stays in the note box: "
+                "copy it, or free the disk and press Ctrl+Enter in the note to save it again.",
+                20000,
+            )
 
     def edit_note(self) -> None:
         self.stance.note.setFocus()
@@ -303,6 +321,11 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.status_model = QLabel()
         self.status_progress = QLabel()
         self.status_suggest = QLabel()
+        self.status_health = QLabel()
+        self.status_health.setObjectName("statusHealth")
+        self.status_health.setTextFormat(Qt.PlainText)
+        self.status_health.setVisible(False)
+        bar.addWidget(self.status_health, 1)
         for name, label in (
             ("statusAnnotator", self.status_annotator),
             ("statusModel", self.status_model),
@@ -312,6 +335,20 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             label.setObjectName(name)
             label.setTextFormat(Qt.PlainText)
             bar.addPermanentWidget(label)
+
+    def _show_health(self, project: Project, why_readonly: str) -> None:
+        """Say in the status bar, for as long as the project is open, why it is read-only or that it looks damaged."""
+        notes = []
+        if why_readonly:
+            notes.append(f"Opened read-only: {why_readonly}")
+        if project.damage:
+            notes.append(
+                f"Warning: this project file looks damaged ({project.damage[0]}); run `annotator check "
+                f"{project.path}` and keep a copy before going on"
+            )
+        self.status_health.setText(" | ".join(notes))
+        self.status_health.setToolTip("\n".join(notes))
+        self.status_health.setVisible(bool(notes))
 
     def update_status(self) -> None:
         if self.project is None:
@@ -519,6 +556,15 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
     def closeEvent(self, event) -> None:
         # Ctrl+Q ends the process: the review and agreement windows close first (their decisions are written
         # through this window's project), then the project, and the lock goes last.
+        if self.project is not None and not self._closing_anyway:
+            self.stance.note.commit()
+            if self.stance.note.unsaved:  # the first close keeps the window and the note; a second one closes
+                self._closing_anyway = True
+                self.statusBar().showMessage(
+                    "Your note could not be saved and is still in the note box: copy it, then close again.", 30000
+                )
+                event.ignore()
+                return
         close_windows()
         self.close_project()
         super().closeEvent(event)

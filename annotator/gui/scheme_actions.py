@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog
 
 from annotator.core.errors import AnnotatorError
 from annotator.gui import scheme_edits
+from annotator.gui.plain import ask_yes, literal_html, show_message
 
 
 class SchemeActions:
     """Mixed into MainWindow (uses its project, session, documents, guidelines and status bar)."""
 
     def confirm(self, text: str) -> bool:
-        answer = QMessageBox.question(self, "annotator", text, QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel)
-        return answer == QMessageBox.Yes
+        return ask_yes(self, "annotator", text)
 
     def _edit_scheme(self, edit, description: str = "Edit scheme", using: tuple[str, ...] = (), renamed=None) -> bool:
         """Run one scheme edit; errors are explained, the window picks up the new labels, keys and colours."""
@@ -26,7 +26,7 @@ class SchemeActions:
             # one undoable step: the scheme and every layer the edit may rewrite are captured (core.operations)
             self.record(description, edit, lambda: layers, scheme=True, name="scheme_edit", renamed=renamed)
         except AnnotatorError as exc:
-            QMessageBox.warning(self, "Scheme", str(exc))
+            show_message(self, "Scheme", str(exc))
             return False
         return True
 
@@ -54,7 +54,7 @@ class SchemeActions:
     def add_role(self) -> None:
         assert self.project is not None
         type_ = self._ask("Add role", "Event type:", self.project.scheme.event_types)
-        role = self._ask("Add role", f"New role of {type_}:") if type_ else None
+        role = self._ask("Add role", literal_html(f"New role of {type_}:")) if type_ else None
         if type_ and role:
             self._edit_scheme(lambda: scheme_edits.add_role(self.project, type_, role), f"Add role {role}")
 
@@ -69,7 +69,9 @@ class SchemeActions:
         label = label or self._ask("Rename label", "Label:", self.project.scheme.entity_labels)
         if not label:
             return
-        new, ok = QInputDialog.getText(self, "Rename label", f"New name for {label} (spans and suggestions follow):")
+        new, ok = QInputDialog.getText(
+            self, "Rename label", literal_html(f"New name for {label} (spans and suggestions follow):")
+        )
         if ok and new.strip():
             self._edit_scheme(
                 lambda: scheme_edits.rename_label(self.project, label, new.strip()),

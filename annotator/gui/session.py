@@ -234,14 +234,15 @@ class Session(KeySequences, QObject):
             return False
         return self.state is not None
 
-    def _push(self, make) -> None:
+    def _push(self, make) -> bool:
         """Do an action (a command does its work when made) and put it on the undo stack. If another program
         holds the file's write lock, the action waits in a queue, retried in the background, and is shown only
-        once written; later actions wait behind it so they are written in order."""
+        once written; later actions wait behind it so they are written in order. False when the action failed
+        (a full disk, a file that became read-only...): the reason is in the status bar, nothing was done."""
         if self._waiting:
             self._waiting.append(make)
             self.message.emit(f"Waiting for the project file: {len(self._waiting)} action(s) not saved yet…")
-            return
+            return True
         try:
             self.undo_stack.push(make())
         except ProjectBusyError:
@@ -254,6 +255,8 @@ class Session(KeySequences, QObject):
             )
         except AnnotatorError as exc:
             self.message.emit(str(exc))
+            return False
+        return True
 
     def _retry_waiting(self) -> None:
         while self._waiting:

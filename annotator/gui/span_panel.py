@@ -7,6 +7,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from annotator.gui.article import Item, ItemKey
+from annotator.gui.plain import plain_tooltip
 
 _ROLES = frozenset({Qt.DisplayRole, Qt.ToolTipRole, Qt.BackgroundRole, Qt.FontRole})
 _ITALIC: list[QFont] = []  # created on first use: a QFont needs the QApplication
@@ -68,7 +69,10 @@ class SpanTableModel(QAbstractTableModel):
             return None
         item = self.items[index.row()]
         col = index.column()
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):
+        if role == Qt.ToolTipRole:  # Qt guesses rich text in tooltips: escaped, an article's `<h1>` stays text
+            shown = self.data(index, Qt.DisplayRole)
+            return plain_tooltip(shown) if shown else None
+        if role == Qt.DisplayRole:
             if col == 0:
                 return " ".join(self.text[item.start : item.end].split())  # plain text, line breaks folded
             if col == 1:

@@ -36,11 +36,14 @@ class NoteEdit(QPlainTextEdit):
     leave = Signal()  # Esc: back to the article
 
     doc_id: str | None = None
+    unsaved = False  # the last save failed (full disk, read-only file): the typed text stays on screen
 
     def commit(self) -> None:
         if self.doc_id is not None:
-            self.committed.emit(self.doc_id, self.toPlainText())
-            self.document().setModified(False)  # saved: a note written elsewhere may now replace it
+            self.unsaved = False
+            self.committed.emit(self.doc_id, self.toPlainText())  # receivers set `unsaved` when saving failed
+            if not self.unsaved:
+                self.document().setModified(False)  # saved: a note written elsewhere may now replace it
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         self.commit()
@@ -153,7 +156,7 @@ class StancePanel(QWidget):
         """The article's note, unless it is being typed; another article always shows its own note (the window
         saved the previous one before leaving it). A focused editor the user has not typed in takes the stored
         note too: otherwise leaving it would save its stale text over a note another process just wrote."""
-        typing = self.note.hasFocus() and self.note.document().isModified()
+        typing = (self.note.hasFocus() or self.note.unsaved) and self.note.document().isModified()
         if state.document.id != self.note.doc_id or (not typing and self.note.toPlainText() != state.note):
             self.note.doc_id = state.document.id
             self.note.setPlainText(state.note)  # also clears the document's modified flag

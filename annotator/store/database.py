@@ -15,6 +15,7 @@ Concurrency rules (any number of processes may read and write one project):
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Generator
@@ -25,9 +26,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from annotator.core.errors import ProjectError
+from annotator.core.errors import ForeignSchemaError, ProjectError
 from annotator.store.errors import is_busy, translate
 from annotator.store.migrations import KNOWN, migrations
+from annotator.store.schema import foreign_objects
 
 APPLICATION_ID = 0x414E4E4F  # "ANNO": marks a SQLite file as an annotator project
 
@@ -126,13 +128,46 @@ class ProjectDatabase(Database):
             self.conn.execute("ROLLBACK")
 
 
-def _connect(path: Path, policy: WaitPolicy | None = None) -> ProjectDatabase:
+def readonly_uri(path: str | Path) -> str:
+    """A URI that opens `path` so that SQLite writes nothing to it.
+
+    `mode=ro`: a read-only connection never checkpoints the -wal into the file (a read-write connection does when
+    it is the last to close: that is how opening a colleague's file "read-only" used to rewrite it). Without a
+    -wal, nothing has the file open in WAL mode, and SQLite would create -wal and -shm beside it: `immutable=1`
+    reads the file as it is, creating nothing. (With a -wal, SQLite may create or update the -shm, an index in
+    shared memory that holds no data.)"""
+    path = Path(path).resolve()
+    wal = Path(f"{path}-wal")
+    return f"{path.as_uri()}?mode=ro" + ("" if wal.exists() else "&immutable=1")
+
+
+def _connect(path: Path, policy: WaitPolicy | None = None, *, uri: str | None = None) -> ProjectDatabase:
+    """A connection with SQLite's defensive settings: `trusted_schema=OFF` (functions with side effects and
+    virtual tables are refused inside views, triggers, defaults and indexes of the file). SQLite's
+    SQLITE_DBCONFIG_DEFENSIVE is not reachable from Python 3.11's sqlite3 (`Connection.setconfig` arrives in 3.12);
+    what it forbids (writable_schema, journal_mode=OFF, direct shadow-table writes) no code of ours does, and the
+    schema check below refuses files whose schema was edited."""
     policy = policy or _policy
-    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=policy.limit)
+    conn = sqlite3.connect(uri or str(path), check_same_thread=False, timeout=policy.limit, uri=uri is not None)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    setconfig = getattr(conn, "setconfig", None)
+    if setconfig is not None and hasattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE"):  # Python 3.12+
+        setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
     db = ProjectDatabase(conn)
     db.path, db.policy = path, policy
     db.execute("PRAGMA foreign_keys = ON")
     return db
+
+
+def writable(path: Path) -> bool:
+    """Can this process write the project (the file, its folder for -wal/-shm and an existing -wal)?
+    `os.access` honours read-only mounts and immutable files, even for root."""
+    wal = Path(f"{path}-wal")
+    return (
+        os.access(path, os.W_OK)
+        and os.access(path.parent if str(path.parent) else Path("."), os.W_OK)
+        and (not wal.exists() or os.access(wal, os.W_OK))
+    )
 
 
 def create_database(path: str | Path) -> ProjectDatabase:
@@ -152,59 +187,135 @@ def create_database(path: str | Path) -> ProjectDatabase:
     return db
 
 
-def open_database(path: str | Path, *, readonly: bool = False, wait: float | None = None) -> ProjectDatabase:
-    """Open an existing project, applying pending migrations of this version; refuse newer ones."""
+def open_database(
+    path: str | Path, *, readonly: bool = False, wait: float | None = None, foreign: bool = False
+) -> ProjectDatabase:
+    """Open an existing project, applying pending migrations of this version; refuse newer ones and files whose
+    schema is not ours.
+
+    The file is first inspected through a connection that cannot write (`readonly_uri`): header, version and
+    schema are checked before anything else is read, so a refused file is left exactly as it was.
+    `foreign=True` (another person's file: merge): that read-only connection is the one returned.
+    `readonly=True`: a read-only view of a project this or other programs may be writing. A project that cannot
+    be written (read-only file, folder or disk) raises ReadOnlyProjectError unless `readonly`."""
     path = Path(path)
     if not path.exists():
         raise ProjectError(f"{path}: project file does not exist (create one with `annotator new {path}`)")
     if path.is_dir():
         raise ProjectError(f"{path}: is a folder, not an annotator project file")
-    # The header is checked by SQLite itself, never by open(): see the concurrency rules above.
     policy = WaitPolicy(wait, _policy.notify_after, None) if wait is not None else None
+    # The header is checked by SQLite itself, never by open(): see the concurrency rules above.
+    try:
+        ro = _connect(path, policy, uri=readonly_uri(path))
+    except sqlite3.Error as exc:
+        raise _unreadable(path, exc) from None
+    try:
+        pending = _inspect(ro, path)
+    except BaseException:
+        ro.close()
+        raise
+    if pending and (readonly or foreign):
+        ro.close()
+        raise ProjectError(f"{path}: needs an upgrade to this version's schema; open it for writing once")
+    can_write = writable(path)
+    if foreign or (readonly and not can_write):
+        ro.execute("PRAGMA query_only = ON")
+        return ro
+    ro.close()
+    if not can_write:
+        raise translate(sqlite3.OperationalError("attempt to write a readonly database"), path)
     try:
         db = _connect(path, policy)
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if pending:
+            migrations.apply(db)
+            db.execute(f"PRAGMA user_version = {len(KNOWN)}")
+        if db.journal_mode != "wal" and not readonly:
+            db.enable_wal()
+        # Commits survive a killed process in WAL mode with synchronous=NORMAL, and cost far less.
+        db.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.Error as exc:
-        raise ProjectError(f"{path}: cannot read project file ({exc})") from None
+        raise translate(exc, path) from None
+    if readonly:
+        db.execute("PRAGMA query_only = ON")
+    return db
+
+
+def open_for_check(path: str | Path) -> ProjectDatabase:
+    """A connection for `annotator check`: read-only (`readonly_uri`), with the defensive settings, and no
+    inspection, so that a file refused by `open_database` can still be examined. Only PRAGMA checks and queries
+    on annotator's own tables may be run on it before its schema has been found to be ours."""
+    path = Path(path)
+    if not path.is_file():
+        raise ProjectError(f"{path}: no such project file")
+    try:
+        db = _connect(path, uri=readonly_uri(path))
+        db.execute("PRAGMA query_only = ON")
+    except sqlite3.Error as exc:
+        raise _unreadable(path, exc) from None
+    return db
+
+
+def vacuum_into(db: Database, out: str | Path) -> None:
+    """Write what SQLite can read of the project into a new file (indexes rebuilt); the original is not touched."""
+    db.execute("PRAGMA query_only = OFF")  # VACUUM INTO counts as a write; a mode=ro connection still cannot
+    try:  # write the original
+        db.execute("VACUUM INTO ?", [str(out)])
+    finally:
+        db.execute("PRAGMA query_only = ON")
+
+
+def _unreadable(path: Path, exc: sqlite3.Error) -> ProjectError:
+    text = str(exc)
+    if "not a database" in text or "file is encrypted" in text:
+        return ProjectError(f"{path}: not an annotator project (not an SQLite file)")
+    if "unable to open" in text and not os.access(path, os.R_OK):
+        return ProjectError(f"{path}: cannot read the project file (permission denied)")
+    if "malformed" in text or "corrupt" in text:
+        return translate(exc, path)
+    return ProjectError(f"{path}: cannot read project file ({exc})")
+
+
+def _inspect(db: ProjectDatabase, path: Path) -> bool:
+    """Check that `db` is an annotator project of a version we know, with our schema and nothing else in it;
+    True if migrations of this version are pending. Reads only the header and sqlite_master."""
     try:
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
-        db.close()
-        if "not a database" in str(exc) or "malformed" not in str(exc):
-            raise ProjectError(f"{path}: not an annotator project (not an SQLite file)") from None
-        raise translate(exc, path) from None
+        raise _unreadable(path, exc) from None
     try:
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
         user_version = db.execute("PRAGMA user_version").fetchone()[0]
+        has_log = db.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+        ).fetchone()[0]
         applied = (
             [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'annotator'")]
-            if db["_sqlite_migrations"].exists()
+            if has_log
             else []
         )
     except sqlite3.Error as exc:
         raise ProjectError(f"{path}: not an annotator project ({exc})") from None
     if app_id != APPLICATION_ID or not applied:
-        db.close()
         raise ProjectError(f"{path}: not an annotator project (an SQLite file without annotator's tables)")
     unknown = [name for name in applied if name not in KNOWN]
     if unknown or user_version > len(KNOWN):
-        db.close()
         raise ProjectError(
             f"{path}: written by a newer version of annotator (schema {user_version}, this version knows "
             f"{len(KNOWN)}); upgrade annotator to open it. The file was not changed."
         )
-    if migrations.pending(db):
-        if readonly:
-            db.close()
-            raise ProjectError(f"{path}: needs an upgrade to this version's schema; open it for writing once")
-        migrations.apply(db)
-        db.execute(f"PRAGMA user_version = {len(KNOWN)}")
-    if db.journal_mode != "wal" and not readonly:
-        db.enable_wal()
-    # Commits survive a killed process in WAL mode with synchronous=NORMAL, and cost far less.
-    db.execute("PRAGMA synchronous = NORMAL")
-    if readonly:
-        db.execute("PRAGMA query_only = ON")
-    return db
+    try:
+        foreign = foreign_objects(db.conn, applied)
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from None
+    if foreign:
+        shown = ", ".join(foreign[:8]) + (f" and {len(foreign) - 8} more" if len(foreign) > 8 else "")
+        raise ForeignSchemaError(
+            f"{path}: refused: the file holds what annotator never creates ({shown}); such objects can run code "
+            "or never finish when read. The file was not changed; ask for a copy exported by annotator "
+            "(`annotator export`) or remove them in an SQLite tool you trust"
+        )
+    return len(applied) < len(KNOWN)
 
 
 def data_version(db: Database) -> int | None:

@@ -51,8 +51,8 @@ def translate(exc: sqlite3.Error, path: str | Path | None, generic: bool = True)
         )
     if "unable to open" in text or "disk i/o" in text or "i/o error" in text:
         return StorageError(
-            f"{where}cannot read or write the project file ({exc}); is it on a network or synced folder that "
-            "is unavailable or that another computer is using?"
+            f"{where}cannot read or write the project file ({exc}); is the disk full, or is the file on a network "
+            "or synced folder that is unavailable or that another computer is using?"
         )
     if not generic:
         return None

@@ -143,6 +143,7 @@ class AgreementWindow(QMainWindow):
         self.mode_box.addItems(["exact", "overlap", "unlabelled"])
         self.pair_box = QComboBox(objectName="agreementPair")
         self.summary = QLabel("computing…", objectName="agreementSummary")
+        self.summary.setTextFormat(Qt.PlainText)  # names and messages from the project: never markup
         for box in (self.layer_box, self.mode_box, self.pair_box):
             box.currentIndexChanged.connect(self._show)
 

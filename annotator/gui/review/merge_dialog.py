@@ -49,8 +49,10 @@ class MergeJob(QThread):
 def describe(report: MergeReport) -> str:
     lines = [report.summary()]
     for c in report.conflicts:
-        kept = f"kept {Path(c.file).name}'s (newer)" if c.kept == "other" else "kept this project's (newer)"
-        lines.append(f"conflict: {c.document_id} by {c.annotator}: {kept}")
+        lines.append(
+            f"conflict: {c.document_id} by {c.annotator}: kept this project's; {Path(c.file).name}'s version is "
+            f"the layer {c.stored_as}"
+        )
     lines += [f"missing: {doc} (from {Path(f).name})" for f, doc in report.missing]
     lines += [f"skipped, same id with another text: {doc} (from {Path(f).name})" for f, doc in report.id_clashes]
     lines += [f"matched by text: {o} is {p} (from {Path(f).name})" for f, o, p in report.matched_by_text]

@@ -129,6 +129,7 @@ class ReviewWindow(QMainWindow):
         self.stance_combo.setEnabled(False)
         self.stance_combo.activated.connect(self._stance_chosen)
         self.progress_label = QLabel(objectName="reviewProgress")
+        self.progress_label.setTextFormat(Qt.PlainText)
 
         center = QWidget()
         box = QVBoxLayout(center)
