@@ -251,3 +251,66 @@ def test_a_right_to_left_span_is_framed_over_its_own_words_only(tmp_path, qtbot)
     assert abs(before.top() - pieces[0].top()) < pieces[0].height()
     assert not pieces[0].left() < before.center().x() < pieces[0].right(), (before, pieces[0])
     window.close()
+
+
+def test_label_bar_and_context_menu_label_accept_and_cite(tmp_path, qtbot):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QToolButton
+
+    from annotator.gui.context_menu import article_menu
+    from tests.gui_helpers import PLAIN, offsets
+
+    path = make_project(tmp_path, {"a2": PLAIN}, suggestions={"a2": [("Herat", "GPE")]})
+    window = open_window(path, annotator="alice", document_id="a2")
+    qtbot.addWidget(window)
+    session, view = window.session, window.view
+    messages: list[str] = []
+    session.message.connect(messages.append)
+    to_qt = session.state.positions.to_qt
+    # the label bar: every label with its key; a click labels the selection
+    bar = window.label_bar
+    assert [b.text() for b in bar.findChildren(QToolButton)][:2] == ["1 PERSON", "2 NORP"]
+    start, end = offsets(PLAIN, "Reuters")
+    view.select_qt(to_qt(start), to_qt(end))
+    qtbot.mouseClick(bar.buttons["ORG"], Qt.LeftButton)
+    assert any("Reuters" in m for m in messages)  # the status bar confirms it
+    # right-click on the suggestion: Accept
+    cursor = view.textCursor()
+    cursor.setPosition(to_qt(PLAIN.index("Herat") + 2))
+    view.setTextCursor(cursor)
+    pos = view.cursorRect(cursor).center()
+    menu = article_menu(session, QPoint(pos))
+    accept = next(a for a in menu.findChildren(QAction) if a.objectName() == "menuAccept")
+    accept.trigger()
+    # a selection: cite it as evidence for a target
+    a, b = offsets(PLAIN, "fighting in Herat")
+    view.select_qt(to_qt(a), to_qt(b))
+    menu = article_menu(session, QPoint(5, 5))
+    target = window.project.scheme.stance_targets[0]
+    cite = next(x for x in menu.findChildren(QAction) if x.text() == target)
+    cite.trigger()
+    with Project.open(path, readonly=True) as project:
+        ann = project.annotation("a2", "alice")
+    assert sorted((s.start, s.end, s.label) for s in ann.spans) == [
+        (start, end, "ORG"),
+        (*offsets(PLAIN, "Herat"), "GPE"),
+    ]
+    assert [(e.start, e.end) for e in ann.stance_evidence[target]] == [(a, b)]
+    window.close()
+
+
+def test_label_colours_are_readable_on_the_page():
+    from PySide6.QtGui import QColor
+
+    from annotator.core.scheme import PALETTE, default_scheme
+    from annotator.gui.colors import WHITE, contrast, readable, text_on
+
+    colours = [*PALETTE, *(e.color for e in default_scheme().entities), *(e.color for e in default_scheme().events)]
+    for c in colours:
+        shown = readable(QColor(c))
+        assert contrast(shown, WHITE) >= 3.0, c
+        assert contrast(text_on(shown), shown) >= 4.5, c
+        assert contrast(readable(QColor(c), 4.5), WHITE) >= 4.5, c
+    assert readable(QColor("#aaffc3")).name() != "#aaffc3"  # too light as it was: darkened
+    assert readable(QColor("#000075")).name() == "#000075"  # dark enough already: unchanged

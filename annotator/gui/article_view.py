@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextEdit, QWidget
 
 from annotator.gui.article import Item
+from annotator.gui.colors import readable, text_on
 
 TAG_ROWS = 2  # rows of label tags the spacing under each line holds (crowded lines use the second)
 
@@ -71,7 +72,7 @@ class ArticleView(QTextEdit):
 
     # -- content -------------------------------------------------------------------------------------------
     def show_article(self, text: str, items: list[Item], colors: dict[str, str]) -> None:
-        self._colors = {label: QColor(c) for label, c in colors.items()}
+        self._colors = {label: readable(QColor(c)) for label, c in colors.items()}  # visible on the page
         self._formats: dict[tuple[str, str], QTextCharFormat] = {}
         self._items = items
         self._focus = None
@@ -341,13 +342,12 @@ def _render_tag(metrics: QFontMetrics, font: QFont, text: str, color: QColor, fi
         painter.setPen(Qt.NoPen)
         painter.setBrush(color)
         painter.drawRoundedRect(box, 3, 3)
-        luma = 0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()
-        painter.setPen(QColor("#ffffff") if luma < 150 else QColor("#000000"))
+        painter.setPen(text_on(color))
     else:
         painter.setPen(QPen(color, 1))
         painter.setBrush(QColor("#ffffff"))
         painter.drawRoundedRect(box.adjusted(0, 0, -1, -1), 3, 3)
-        painter.setPen(color.darker(130))
+        painter.setPen(readable(color, 4.5))
     painter.drawText(box, Qt.AlignCenter, text)
     painter.end()
     return pixmap

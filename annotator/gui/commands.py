@@ -47,10 +47,26 @@ class ProjectCommand(QUndoCommand):
         self.backward: Op | None = None
         self._do()
         self.session.after_change(doc_id, self.focus_after_do(), self.dirty(), self.reload_all)
+        self._tell(f"{self.summary()}   (Ctrl+Z to undo)")
 
     @property
     def project(self) -> Project:
         return self.session.project
+
+    def summary(self) -> str:
+        """What the status bar says was done: the Edit menu text and the words it touched."""
+        dirty = self.dirty()
+        state = getattr(self.session, "state", None)
+        if dirty and state is not None and state.document.id == self.doc_id:
+            words = " ".join(state.document.text[dirty[0][0] : dirty[0][1]].split())
+            if words:
+                return f"{self.text()} “{words[:50]}{'…' if len(words) > 50 else ''}”"
+        return self.text()
+
+    def _tell(self, text: str) -> None:
+        message = getattr(self.session, "message", None)
+        if message is not None:
+            message.emit(text)
 
     def operation(self) -> Op:
         raise NotImplementedError
@@ -72,6 +88,7 @@ class ProjectCommand(QUndoCommand):
             change_hub().failed.emit(f"Could not redo “{self.text()}”: {exc}")
             return
         self.session.after_change(self.doc_id, self.focus_after_do(), self.dirty(), self.reload_all)
+        self._tell(f"Redone: {self.summary()}")
 
     def undo(self) -> None:
         try:
@@ -80,6 +97,7 @@ class ProjectCommand(QUndoCommand):
             change_hub().failed.emit(f"Could not undo “{self.text()}”: {exc}")
             return
         self.session.after_change(self.doc_id, self.focus_after_undo(), self.dirty(), self.reload_all)
+        self._tell(f"Undone: {self.summary()}")
 
     def focus_after_do(self) -> ItemKey | None:
         return None

@@ -151,6 +151,30 @@ class KeySequences:
             self._set_mode(None)
             self.set_stance(pending["target"], value, pending.get("quote"), value_given)
 
+    def make_trigger(self, type_: str) -> None:
+        """The selection (or focused word) as an event trigger of this type (the mouse's E, type key)."""
+        if not self._writable():
+            return
+        assert self.state is not None
+        where = self._selection_or_focus()
+        if where is None:
+            self.message.emit("Select the trigger word before making an event.")
+            return
+        doc_id = self.state.document.id
+        self._push(lambda: commands.AddEvent(self, doc_id, type_, where[0], where[1]))
+
+    def cite_evidence(self, target: str) -> None:
+        """Cite the selected quote as evidence for a stance target (the mouse's S, target, Enter)."""
+        if not self._writable():
+            return
+        assert self.state is not None
+        text = self.state.document.text
+        q_start, q_end = self.view.selection_qt()
+        to_core = self.state.positions.to_core
+        start, end = snap_to_tokens(text, to_core(q_start), to_core(q_end))
+        if start < end:
+            self.set_stance(target, None, (start, end), set_value=False)
+
     def set_stance_target(self, target: str) -> None:
         self.stance_target = target
         self.active_changed.emit()

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QSplitter,
+    QVBoxLayout,
+    QWidget,
 )
 
 from annotator import settings
@@ -22,11 +24,13 @@ from annotator.gui import workers
 from annotator.gui.article_view import ArticleView
 from annotator.gui.changes import change_hub
 from annotator.gui.commands import RecordedCommand
+from annotator.gui.context_menu import article_menu
 from annotator.gui.dialogs import GuidelinesDock, ShortcutsDialog, ask_annotator, locked_choice
 from annotator.gui.document_list import DocumentList
 from annotator.gui.event_panel import EventTree
 from annotator.gui.file_actions import FileActions
 from annotator.gui.keys import ArticleKeys
+from annotator.gui.label_bar import LabelBar
 from annotator.gui.lock import ProjectLock
 from annotator.gui.review import add_merge_action, add_review_menu, close_windows
 from annotator.gui.scheme_actions import SchemeActions
@@ -183,7 +187,19 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         side.setSizes([380, 170, 260])  # the stance panel needs its targets, note and flags whole
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(self.documents)
-        splitter.addWidget(self.view)
+        # the label bar above the article: every label with its key, clickable
+        self.label_bar = LabelBar(self.session.label_key)
+        article = QWidget()
+        column = QVBoxLayout(article)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.label_bar)
+        column.addWidget(self.view, 1)
+        splitter.addWidget(article)
+        self.view.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(
+            lambda pos: article_menu(self.session, pos).exec(self.view.viewport().mapToGlobal(pos))
+        )
         splitter.addWidget(side)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([280, 720, 360])
@@ -206,6 +222,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self._bind_undo(self.session)
         self.session.restore_history()
         self.guidelines.set_scheme(project.scheme)
+        self.label_bar.set_scheme(project.scheme)
         self.view.setFocus()
         self.watcher.watch(project)
 
@@ -248,6 +265,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         if scheme_changed:
             self.documents.set_labels(self.project.scheme.entity_labels)
             self.guidelines.set_scheme(self.project.scheme)
+            self.label_bar.set_scheme(self.project.scheme)
         self.documents.reload()
         state = self.session.state
         if state is None:
@@ -577,6 +595,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             self.project.reload_scheme()
             self.documents.set_labels(self.project.scheme.entity_labels)
             self.guidelines.set_scheme(self.project.scheme)
+            self.label_bar.set_scheme(self.project.scheme)
         if changes.documents_added or changes.scheme:
             self.documents.apply_filters()
         doc_id = self.session.doc_id

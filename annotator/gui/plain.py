@@ -47,3 +47,8 @@ def ask_yes(parent: QWidget | None, title: str, text: str) -> bool:
     box.setStandardButtons(QMessageBox.Yes | QMessageBox.Cancel)
     box.setDefaultButton(QMessageBox.Cancel)
     return box.exec() == QMessageBox.Yes
+
+
+def escape_menu_text(text: str) -> str:
+    """Menu and button texts treat '&' as a shortcut marker: a label or target from a file is shown as written."""
+    return text.replace("&", "&&")
