@@ -314,3 +314,29 @@ def test_label_colours_are_readable_on_the_page():
         assert contrast(readable(QColor(c), 4.5), WHITE) >= 4.5, c
     assert readable(QColor("#aaffc3")).name() != "#aaffc3"  # too light as it was: darkened
     assert readable(QColor("#000075")).name() == "#000075"  # dark enough already: unchanged
+
+
+def test_deleting_an_accepted_suggestion_rejects_it_and_one_undo_brings_both_back(tmp_path, qtbot):
+    from tests.gui_helpers import PLAIN, offsets
+
+    path = make_project(tmp_path, {"a2": PLAIN}, suggestions={"a2": [("Herat", "GPE")]})
+    window = open_window(path, annotator="alice", document_id="a2")
+    qtbot.addWidget(window)
+    view = window.view
+    qtbot.keyClick(view, Qt.Key_Tab)
+    qtbot.keyClick(view, Qt.Key_Return)  # accept
+    window.session.focus_item(("span", *offsets(PLAIN, "Herat"), "GPE"))
+    qtbot.keyClick(view, Qt.Key_X)  # delete the confirmed span: the suggestion does not come back
+    assert not window.session.state.items
+    with Project.open(path, readonly=True) as project:
+        assert project.annotation("a2", "alice").spans == []
+        assert project.open_suggestions("a2", "alice").spans == []
+    qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier)  # one undo: the span, and the suggestion no longer rejected
+    with Project.open(path, readonly=True) as project:
+        assert [(s.start, s.end) for s in project.annotation("a2", "alice").spans] == [offsets(PLAIN, "Herat")]
+        assert ("span", *offsets(PLAIN, "Herat"), "GPE") not in project.rejected("a2", "alice")
+    qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)  # redo: gone and rejected again
+    with Project.open(path, readonly=True) as project:
+        assert project.annotation("a2", "alice").spans == []
+        assert project.open_suggestions("a2", "alice").spans == []
+    window.close()

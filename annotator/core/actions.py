@@ -86,12 +86,14 @@ def _span_op(name: str, a: dict, **extra: Any) -> Op:
 
 @_handler("add_span")
 def _add_span(project: Project, a: dict) -> Op:
+    if a.get("unreject"):
+        project.unreject_suggestion(a["doc"], a["annotator"], "span", a["start"], a["end"], a["label"])
     project.add_span(a["doc"], a["annotator"], a["start"], a["end"], a["label"], source=a.get("source", "manual"))
     for trigger_start, trigger_end, type_, role in a.get("reattach", []):
         event_id = project.find_event_id(a["doc"], a["annotator"], trigger_start, trigger_end, type_)
         if event_id is not None:
             project.add_argument(event_id, role, a["start"], a["end"])
-    return _span_op("delete_span", a)
+    return _span_op("delete_span", a, reject_suggestion=bool(a.get("unreject")))  # redo rejects it again
 
 
 @_handler("delete_span")
@@ -101,7 +103,17 @@ def _delete_span(project: Project, a: dict) -> Op:
         return Op("nothing", {"doc": a["doc"], "annotator": a["annotator"]})
     span, detached = project.remove_span(found)
     reattach = [[ts, te, type_, arg.role] for (ts, te, type_), arg in detached]
-    return _span_op("add_span", a, source=span.source, reattach=reattach)
+    # An annotator deleting a confirmed span that a suggestion proposed says "not this": the suggestion is
+    # rejected too (else it would reappear at once); undo takes both back. (Undoing an accept does not reject.)
+    rejected = bool(a.get("reject_suggestion")) and project.has_suggested_span(a["doc"], a["start"], a["end"], a["label"]) and (
+        "span",
+        a["start"],
+        a["end"],
+        a["label"],
+    ) not in project.rejected(a["doc"], a["annotator"])
+    if rejected:
+        project.reject_suggestion(a["doc"], a["annotator"], "span", a["start"], a["end"], a["label"])
+    return _span_op("add_span", a, source=span.source, reattach=reattach, unreject=rejected)
 
 
 @_handler("relabel_span")

@@ -483,6 +483,11 @@ class Project:
         ]
         return sugg
 
+    def has_suggested_span(self, doc_id: str, start: int, end: int, label: str) -> bool:
+        """Whether the current suggestions propose exactly this span."""
+        model = self.suggestion_model()
+        return bool(model) and sugg_store.has_suggested_span(self.db, doc_id, model or "", start, end, label)
+
     def reject_suggestion(self, doc_id: str, annotator: str, kind: str, start: int, end: int, label: str) -> None:
         with self.db.atomic():
             self.log("reject_suggestion", doc_id, annotator, kind=kind, start=start, label=label)

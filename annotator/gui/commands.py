@@ -143,7 +143,7 @@ class DeleteSpan(ProjectCommand):
 
     def operation(self) -> Op:
         s = self.span
-        return Op("delete_span", self._layer(start=s.start, end=s.end, label=s.label))
+        return Op("delete_span", self._layer(start=s.start, end=s.end, label=s.label, reject_suggestion=True))
 
     def focus_after_undo(self) -> ItemKey:
         return (SPAN, self.span.start, self.span.end, self.span.label)

@@ -183,3 +183,12 @@ def cached_texts(db: Database, model: str) -> Iterator[tuple[str, str]]:
         "ORDER BY d.rowid",
         [model],
     )
+
+
+def has_suggested_span(db: Database, doc_id: str, model: str, start: int, end: int, label: str) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM suggested_spans WHERE document_id = ? AND model = ? AND start = ? AND end = ? AND label = ? "
+        "LIMIT 1",
+        [doc_id, model, start, end, label],
+    ).fetchone()
+    return row is not None
