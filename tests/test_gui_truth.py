@@ -340,3 +340,24 @@ def test_deleting_an_accepted_suggestion_rejects_it_and_one_undo_brings_both_bac
         assert project.annotation("a2", "alice").spans == []
         assert project.open_suggestions("a2", "alice").spans == []
     window.close()
+
+
+def test_switching_articles_resets_the_panels(tmp_path, qtbot):
+    words = " ".join(f"Kabul{i}" for i in range(300))
+    path = make_project(
+        tmp_path,
+        {"a1": words, "a2": words.replace("Kabul", "Herat")},
+        suggestions={"a1": [(f"Kabul{i} ", "GPE") for i in range(0, 300, 3)], "a2": [(f"Herat{i} ", "GPE") for i in range(1, 300, 3)]},
+    )
+    window = open_window(path, annotator="alice", document_id="a1")
+    qtbot.addWidget(window)
+    QApplication.processEvents()
+    table = window.panel.table
+    table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
+    assert table.verticalScrollBar().value() > 0
+    qtbot.keyClick(window.view, Qt.Key_PageDown)
+    qtbot.waitUntil(lambda: window.session.doc_id == "a2" and not window._panel_timer.isActive())
+    QApplication.processEvents()
+    assert table.verticalScrollBar().value() == 0
+    assert not table.selectionModel().selectedRows()
+    window.close()

@@ -105,12 +105,17 @@ def _delete_span(project: Project, a: dict) -> Op:
     reattach = [[ts, te, type_, arg.role] for (ts, te, type_), arg in detached]
     # An annotator deleting a confirmed span that a suggestion proposed says "not this": the suggestion is
     # rejected too (else it would reappear at once); undo takes both back. (Undoing an accept does not reject.)
-    rejected = bool(a.get("reject_suggestion")) and project.has_suggested_span(a["doc"], a["start"], a["end"], a["label"]) and (
-        "span",
-        a["start"],
-        a["end"],
-        a["label"],
-    ) not in project.rejected(a["doc"], a["annotator"])
+    rejected = (
+        bool(a.get("reject_suggestion"))
+        and project.has_suggested_span(a["doc"], a["start"], a["end"], a["label"])
+        and (
+            "span",
+            a["start"],
+            a["end"],
+            a["label"],
+        )
+        not in project.rejected(a["doc"], a["annotator"])
+    )
     if rejected:
         project.reject_suggestion(a["doc"], a["annotator"], "span", a["start"], a["end"], a["label"])
     return _span_op("add_span", a, source=span.source, reattach=reattach, unreject=rejected)

@@ -237,6 +237,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.documents.select(doc_id)
         # The article first; the panel (a model reset, ~10 ms with 1,000 spans) fills in on the next loop turn.
         self._panel_timer.start()
+        self._fresh_article = True  # the panels start at their top, with nothing selected
         self.stance.show_note(self.session.state)  # at once: a note typed right away belongs to this article
         ro = " [read-only]" if self.session.readonly else ""
         self.setWindowTitle(f"{doc_id} — {self.project.path.name}{ro} — annotator")  # type: ignore[union-attr]
@@ -283,6 +284,11 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             return
         self.panel.set_items(state.items, state.document.text, self.session.colors(), self.session.focus_key)
         self._refresh_side()
+        if getattr(self, "_fresh_article", False):
+            self._fresh_article = False
+            for view in (self.panel.table, self.events):
+                view.clearSelection()
+                view.scrollToTop()
 
     def _refresh_side(self) -> None:
         """Events and stance panels: a few rows, re-filled after each change."""
