@@ -347,7 +347,10 @@ def test_switching_articles_resets_the_panels(tmp_path, qtbot):
     path = make_project(
         tmp_path,
         {"a1": words, "a2": words.replace("Kabul", "Herat")},
-        suggestions={"a1": [(f"Kabul{i} ", "GPE") for i in range(0, 300, 3)], "a2": [(f"Herat{i} ", "GPE") for i in range(1, 300, 3)]},
+        suggestions={
+            "a1": [(f"Kabul{i} ", "GPE") for i in range(0, 300, 3)],
+            "a2": [(f"Herat{i} ", "GPE") for i in range(1, 300, 3)],
+        },
     )
     window = open_window(path, annotator="alice", document_id="a1")
     qtbot.addWidget(window)
@@ -361,3 +364,25 @@ def test_switching_articles_resets_the_panels(tmp_path, qtbot):
     assert table.verticalScrollBar().value() == 0
     assert not table.selectionModel().selectedRows()
     window.close()
+
+
+def test_zoom_is_remembered_and_keeps_tags_under_words(tmp_path, qtbot):
+    from tests.gui_helpers import PLAIN
+
+    path = make_project(tmp_path, {"a2": PLAIN}, suggestions={"a2": [("Herat", "GPE")]})
+    window = open_window(path, annotator="alice", document_id="a2")
+    qtbot.addWidget(window)
+    size = window.view.font().pointSizeF()
+    qtbot.keyClick(window.view, Qt.Key_Plus, Qt.ControlModifier)
+    qtbot.keyClick(window.view, Qt.Key_Plus, Qt.ControlModifier)
+    assert window.view.font().pointSizeF() > size * 1.2
+    window.close()
+    again = open_window(path, annotator="alice", document_id="a2")
+    qtbot.addWidget(again)
+    assert again.view.zoom_steps == 2
+    again.view.viewport().repaint()
+    for tag, span, _ in again.view.tag_boxes:
+        assert tag.left() <= span.right() and tag.right() >= span.left() and tag.top() > span.bottom()
+    qtbot.keyClick(again.view, Qt.Key_0, Qt.ControlModifier)
+    assert again.view.font().pointSizeF() == size
+    again.close()

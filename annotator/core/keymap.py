@@ -71,6 +71,14 @@ KEYMAP: tuple[Binding, ...] = (
     Binding("previous_article", ("PgUp",), "", ""),
     Binding("undo", ("Ctrl+Z",), "Ctrl+Z / Ctrl+Shift+Z", "Undo / redo any annotation action (across articles)"),
     Binding("redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "", ""),
+    Binding(
+        "zoom_in",
+        ("Ctrl++", "Ctrl+="),
+        "Ctrl+plus / Ctrl+minus / Ctrl+0",
+        "Larger / smaller / normal text (remembered)",
+    ),
+    Binding("zoom_out", ("Ctrl+-",), "", ""),
+    Binding("zoom_reset", ("Ctrl+0",), "", ""),
     # window actions (menus): listed for the help; their menu entries take these keys
     Binding("search", ("Ctrl+F",), "Ctrl+F", "Search the articles (full text)"),
     Binding("", (), "Ctrl+N / Ctrl+O / Ctrl+I / Ctrl+E", "New project / open project / import files / export"),

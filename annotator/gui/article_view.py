@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 from annotator.gui.article import Item
 from annotator.gui.colors import readable, text_on
 
+ZOOM_FACTOR = 1.12  # per Ctrl+plus
 TAG_ROWS = 2  # rows of label tags the spacing under each line holds (crowded lines use the second)
 
 
@@ -51,12 +52,9 @@ class ArticleView(QTextEdit):
         self.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
         self.setFocusPolicy(Qt.StrongFocus)
         self.setCursorWidth(2)
-        font = self.font()
-        font.setPointSizeF(max(font.pointSizeF(), 11.0))
-        self.setFont(font)
-        self._tag_font = QFont(font)
-        self._tag_font.setPointSizeF(font.pointSizeF() * 0.62)
-        self._tag_font.setBold(True)
+        self._base_size = max(self.font().pointSizeF(), 11.0)
+        self.zoom_steps = 0
+        self._set_sizes()
         self.handler: KeyHandler | None = None
         self._tags: dict[tuple[str, int, bool], QPixmap] = {}
         self._items: list[Item] = []
@@ -69,6 +67,21 @@ class ArticleView(QTextEdit):
         # The document is laid out lazily: positions used by the overlay are only right once layout has run, so
         # repaint the overlay whenever the layout grows (the first paint may come before it).
         self.document().documentLayout().documentSizeChanged.connect(lambda _size: self.viewport().update())
+
+    # -- zoom ------------------------------------------------------------------------------------------------
+    def _set_sizes(self) -> None:
+        font = self.font()
+        font.setPointSizeF(self._base_size * ZOOM_FACTOR**self.zoom_steps)
+        self.setFont(font)
+        self._tag_font = QFont(font)
+        self._tag_font.setPointSizeF(max(font.pointSizeF() * 0.66, 6.5))  # tags grow with the text
+        self._tag_font.setBold(True)
+        self._tags = {}
+
+    def set_zoom(self, steps: int) -> None:
+        """Text and tags larger (steps > 0) or smaller; the caller re-shows the article for the new spacing."""
+        self.zoom_steps = max(-4, min(10, steps))
+        self._set_sizes()
 
     # -- content -------------------------------------------------------------------------------------------
     def show_article(self, text: str, items: list[Item], colors: dict[str, str]) -> None:

@@ -45,11 +45,13 @@ class ArticleKeys:
         navigate: Callable[[int], None],
         mark_done_next: Callable[[], None],
         edit_note: Callable[[], None] | None = None,
+        zoom: Callable[[int | None], None] | None = None,
     ):
         self.session = session
         self.navigate = navigate
         self.mark_done_next = mark_done_next
         self.edit_note = edit_note or (lambda: None)
+        self.zoom = zoom or (lambda _step: None)
 
     def _mode_action(self, event: QKeyEvent) -> Callable[[], None] | None:
         """While a key sequence (E, R, S) waits for its choice: Esc cancels, a plain key chooses."""
@@ -106,6 +108,9 @@ class ArticleKeys:
             "previous_article": lambda: self.navigate(-1),
             # Also the window's Edit actions; handled here too, because a window that is not active (tests,
             # some window managers) never sees its shortcuts fire.
+            "zoom_in": lambda: self.zoom(1),
+            "zoom_out": lambda: self.zoom(-1),
+            "zoom_reset": lambda: self.zoom(None),
             "undo": s.undo_stack.undo,
             "redo": s.undo_stack.redo,
         }

@@ -174,7 +174,8 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
     def _build_central(self, project: Project) -> None:
         self.view = ArticleView()
         self.session = Session(project, self.annotator, self.view, self)
-        self.view.handler = ArticleKeys(self.session, self.navigate, self.mark_done_and_next, self.edit_note)
+        self.view.handler = ArticleKeys(self.session, self.navigate, self.mark_done_and_next, self.edit_note, self.zoom)
+        self.view.set_zoom(int(settings.get("zoom", 0) or 0))
         self.documents = DocumentList(project, self.annotator)
         self.panel = SpanPanel()
         self.events = EventTree()
@@ -614,6 +615,18 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
                     self.open_document(first)
             self._refresh_panel()
         self.update_status()
+
+    def zoom(self, step: int | None) -> None:
+        """Ctrl+plus / Ctrl+minus / Ctrl+0: the article's text and tags larger, smaller, normal; remembered."""
+        steps = 0 if step is None else self.view.zoom_steps + step
+        self.view.set_zoom(steps)
+        settings.put("zoom", self.view.zoom_steps)
+        doc_id, focus = self.session.doc_id, self.session.focus_key
+        if doc_id is not None:
+            self.session.open_document(doc_id)  # the line spacing follows the new tag size
+            if focus is not None:
+                self.session.focus_item(focus)
+        self.statusBar().showMessage(f"Text size {round(100 * 1.12**self.view.zoom_steps)}%", 3000)
 
     def _show_failure(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
