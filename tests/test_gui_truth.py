@@ -386,3 +386,26 @@ def test_zoom_is_remembered_and_keeps_tags_under_words(tmp_path, qtbot):
     qtbot.keyClick(again.view, Qt.Key_0, Qt.ControlModifier)
     assert again.view.font().pointSizeF() == size
     again.close()
+
+
+def test_search_highlights_and_visits_the_hits_in_the_article(tmp_path, qtbot):
+    from annotator.gui.search_hits import find_hits
+
+    text = "Kabul fell. In Kabul, officials said Kabulis fled; KABUL airport closed. Herat too."
+    assert find_hits(text, "kabul") == [(0, 5), (15, 20), (37, 42), (51, 56)]  # prefix, any case
+    assert find_hits(text, '"Kabul airport"') == [(51, 64)]
+    path = make_project(tmp_path, {"k1": text, "k2": "Nothing here."})
+    window = open_window(path, annotator="alice", document_id="k1")
+    qtbot.addWidget(window)
+    messages: list[str] = []
+    window.statusBar().messageChanged.connect(messages.append)
+    window.documents.search.setText("kabul")
+    assert len(window.view.extraSelections()) == 4
+    assert any("4 hit(s)" in m for m in messages)
+    qtbot.keyClick(window.documents.search, Qt.Key_Return)
+    qtbot.keyClick(window.documents.search, Qt.Key_Return)
+    cursor = window.view.textCursor()
+    assert (cursor.selectionStart(), cursor.selectionEnd()) == (15, 20)
+    window.documents.search.clear()
+    assert window.view.extraSelections() == []
+    window.close()

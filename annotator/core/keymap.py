@@ -80,13 +80,21 @@ KEYMAP: tuple[Binding, ...] = (
     Binding("zoom_out", ("Ctrl+-",), "", ""),
     Binding("zoom_reset", ("Ctrl+0",), "", ""),
     # window actions (menus): listed for the help; their menu entries take these keys
-    Binding("search", ("Ctrl+F",), "Ctrl+F", "Search the articles (full text)"),
+    Binding(
+        "search", ("Ctrl+F",), "Ctrl+F", "Search the articles (full text); the hits are highlighted in the article"
+    ),
+    Binding(
+        "next_hit", ("F3",), "F3 / Shift+F3 (or Enter in the search box)", "Next / previous search hit in the article"
+    ),
+    Binding("previous_hit", ("Shift+F3",), "", ""),
     Binding("", (), "Ctrl+N / Ctrl+O / Ctrl+I / Ctrl+E", "New project / open project / import files / export"),
     Binding("quit", ("Ctrl+Q",), "Ctrl+Q", "Quit (everything is already saved)"),
     Binding("help", ("F1",), "F1", "Show these keyboard shortcuts (Help > Keyboard shortcuts)"),
 )
 
-WINDOW_COMMANDS = frozenset({"search", "quit", "help"})  # run by the window's menu actions, not the article view
+WINDOW_COMMANDS = frozenset(
+    {"search", "quit", "help", "next_hit", "previous_hit"}
+)  # run by the window's menu actions, not the article view
 
 _BY_KEY = {key: b.command for b in KEYMAP for key in b.keys}
 

@@ -34,6 +34,7 @@ from annotator.gui.label_bar import LabelBar
 from annotator.gui.lock import ProjectLock
 from annotator.gui.review import add_merge_action, add_review_menu, close_windows
 from annotator.gui.scheme_actions import SchemeActions
+from annotator.gui.search_hits import SearchHits
 from annotator.gui.session import Session
 from annotator.gui.span_panel import SpanPanel
 from annotator.gui.stance_panel import StancePanel
@@ -177,6 +178,9 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.view.handler = ArticleKeys(self.session, self.navigate, self.mark_done_and_next, self.edit_note, self.zoom)
         self.view.set_zoom(int(settings.get("zoom", 0) or 0))
         self.documents = DocumentList(project, self.annotator)
+        self.hits = SearchHits(self.view)
+        self.documents.search.textChanged.connect(self._show_hits)
+        self.documents.search.returnPressed.connect(self.next_hit)
         self.panel = SpanPanel()
         self.events = EventTree()
         self.stance = StancePanel()
@@ -239,6 +243,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         # The article first; the panel (a model reset, ~10 ms with 1,000 spans) fills in on the next loop turn.
         self._panel_timer.start()
         self._fresh_article = True  # the panels start at their top, with nothing selected
+        self._show_hits()
         self.stance.show_note(self.session.state)  # at once: a note typed right away belongs to this article
         ro = " [read-only]" if self.session.readonly else ""
         self.setWindowTitle(f"{doc_id} — {self.project.path.name}{ro} — annotator")  # type: ignore[union-attr]
@@ -490,6 +495,8 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             "actionDone",
         )
         self._action(go, "Search articles", self._focus_search, _keys("search"), "actionFind")
+        self._action(go, "Next search hit", lambda: self.next_hit(1), _keys("next_hit"), "actionNextHit")
+        self._action(go, "Previous search hit", lambda: self.next_hit(-1), _keys("previous_hit"), "actionPreviousHit")
         scheme = bar.addMenu("S&cheme")
         self._action(scheme, "Add entity label…", self.add_entity, None, "actionAddLabel")
         self._action(scheme, "Add event type…", self.add_event_type, None, "actionAddEventType")
@@ -615,6 +622,23 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
                     self.open_document(first)
             self._refresh_panel()
         self.update_status()
+
+    def _show_hits(self, _text: str = "") -> None:
+        """Highlight the search box's words in the open article and count them in the status bar."""
+        state = self.session.state
+        query = self.documents.search.text()
+        if state is None:
+            return
+        n = self.hits.show(state.document.text, query, state.positions.to_qt)
+        if query.strip():
+            self.statusBar().showMessage(
+                f"{n} hit(s) for “{query.strip()}” in this article" + ("   (Enter or F3: next)" if n else ""), 8000
+            )
+
+    def next_hit(self, step: int = 1) -> None:
+        number = self.hits.next(step)
+        if number is not None:
+            self.statusBar().showMessage(f"hit {number} of {len(self.hits.hits)}", 4000)
 
     def zoom(self, step: int | None) -> None:
         """Ctrl+plus / Ctrl+minus / Ctrl+0: the article's text and tags larger, smaller, normal; remembered."""
