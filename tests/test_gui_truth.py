@@ -409,3 +409,34 @@ def test_search_highlights_and_visits_the_hits_in_the_article(tmp_path, qtbot):
     window.documents.search.clear()
     assert window.view.extraSelections() == []
     window.close()
+
+
+def test_evidence_is_marked_and_all_arguments_can_be_shown(tmp_path, qtbot):
+    from annotator.core.model import Argument
+    from tests.gui_helpers import PLAIN, offsets
+
+    path = make_project(tmp_path, {"a2": PLAIN})
+    with Project.open(path) as project:
+        target = project.scheme.stance_targets[0]
+        project.add_stance_evidence("a2", "alice", target, *offsets(PLAIN, "fighting in Herat"))
+        types = project.scheme.events
+        attack = next(e for e in types if "Place" in e.roles)
+        for word, place in (("reported", "Herat"), ("fighting", "Kandahar")):
+            s, e = offsets(PLAIN, word)
+            project.add_event("a2", "alice", attack.type, s, e, (Argument("Place", *offsets(PLAIN, place)),))
+    window = open_window(path, annotator="alice", document_id="a2")
+    qtbot.addWidget(window)
+    view = window.view
+    to_qt = window.session.state.positions.to_qt
+    a, b = offsets(PLAIN, "fighting in Herat")
+    assert view._evidence == [(to_qt(a), to_qt(b), f"❝ {target}")]
+    assert view._highlights == []
+    window.all_arguments_action.trigger()  # View > Show all events' arguments
+    assert sorted((lo, name) for lo, _, name, _ in view._highlights) == sorted(
+        [(to_qt(PLAIN.index("Herat")), "Place"), (to_qt(PLAIN.index("Kandahar")), "Place")]
+    )
+    qtbot.waitExposed(window)
+    QApplication.processEvents()
+    view.viewport().repaint()
+    assert f"❝ {target}" in [text for _, _, text in view.tag_boxes]
+    window.close()

@@ -61,6 +61,7 @@ class ArticleView(QTextEdit):
         self._colors: dict[str, QColor] = {}
         self._focus: Item | None = None
         self._highlights: list[tuple[int, int, str, QColor]] = []  # extra tagged ranges (event arguments)
+        self._evidence: list[tuple[int, int, str]] = []  # stance evidence quotes, tagged with their target
         self._placed: dict[int, list[list[tuple[int, int]]]] = {}  # during a paint: tags per line and row
         # (tag rectangle, the span's first-line rectangle, text) of every tag drawn in the last paint (tests)
         self.tag_boxes: list[tuple[QRect, QRect, str]] = []
@@ -190,6 +191,12 @@ class ArticleView(QTextEdit):
         self._highlights = ranges
         self.viewport().update()
 
+    def set_evidence(self, ranges: list[tuple[int, int, str]]) -> None:
+        """Stance evidence quotes (Qt positions), marked with a grey double underline and their target's tag."""
+        if ranges != self._evidence:
+            self._evidence = ranges
+            self.viewport().update()
+
     def focus_item(self) -> Item | None:
         return self._focus
 
@@ -263,7 +270,7 @@ class ArticleView(QTextEdit):
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
-        if not self._items and not self._highlights:
+        if not self._items and not self._highlights and not self._evidence:
             return
         port = self.viewport()
         first = self.cursorForPosition(QPoint(0, 0)).position()
@@ -302,6 +309,14 @@ class ArticleView(QTextEdit):
             for r in rects:
                 painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
             self._draw_tag(painter, metrics, rects[0], name, color, filled=True)
+        evidence_color = QColor("#555555")
+        for lo, hi, name in self._evidence:
+            rects = self._line_rects(lo, hi)
+            painter.setPen(QPen(evidence_color, 1))
+            for r in rects:  # a double underline under each line of the quote
+                painter.drawLine(r.left(), r.bottom() + 1, r.right(), r.bottom() + 1)
+                painter.drawLine(r.left(), r.bottom() + 3, r.right(), r.bottom() + 3)
+            self._draw_tag(painter, metrics, rects[-1], name, evidence_color, filled=False)
         if self._focus is not None:
             focus = next((it for it in self._items if it.key == self._focus.key), self._focus)
             painter.setPen(QPen(QColor("#111111"), 2))

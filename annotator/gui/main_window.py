@@ -178,6 +178,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.view.handler = ArticleKeys(self.session, self.navigate, self.mark_done_and_next, self.edit_note, self.zoom)
         self.view.set_zoom(int(settings.get("zoom", 0) or 0))
         self.documents = DocumentList(project, self.annotator)
+        self.session.show_all_arguments = self.all_arguments_action.isChecked()
         self.hits = SearchHits(self.view)
         self.documents.search.textChanged.connect(self._show_hits)
         self.documents.search.returnPressed.connect(self.next_hit)
@@ -494,6 +495,14 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             _keys("done_next"),
             "actionDone",
         )
+        view_menu = bar.addMenu("&View")
+        self.all_arguments_action = self._action(
+            view_menu, "Show all events' arguments", self._toggle_all_arguments, None, "actionAllArguments"
+        )
+        self.all_arguments_action.setCheckable(True)
+        self._action(view_menu, "Larger text", lambda: self.zoom(1), None, "actionZoomIn")
+        self._action(view_menu, "Smaller text", lambda: self.zoom(-1), None, "actionZoomOut")
+        self._action(view_menu, "Normal text size", lambda: self.zoom(None), None, "actionZoomReset")
         self._action(go, "Search articles", self._focus_search, _keys("search"), "actionFind")
         self._action(go, "Next search hit", lambda: self.next_hit(1), _keys("next_hit"), "actionNextHit")
         self._action(go, "Previous search hit", lambda: self.next_hit(-1), _keys("previous_hit"), "actionPreviousHit")
@@ -622,6 +631,9 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
                     self.open_document(first)
             self._refresh_panel()
         self.update_status()
+
+    def _toggle_all_arguments(self, on: bool = False) -> None:
+        self.session.set_show_all_arguments(self.all_arguments_action.isChecked())
 
     def _show_hits(self, _text: str = "") -> None:
         """Highlight the search box's words in the open article and count them in the status bar."""

@@ -56,6 +56,7 @@ class Session(KeySequences, QObject):
         self.pending: dict = {}
         self.stance_target: str | None = None  # the stance panel's current target
         self._waiting: list = []  # actions waiting for a busy project file, in order
+        self.show_all_arguments = False  # View > Show all events' arguments
         self._busy_since = 0.0
         self._retry_timer = QTimer(self, interval=300)
         self._retry_timer.timeout.connect(self._retry_waiting)
@@ -75,6 +76,7 @@ class Session(KeySequences, QObject):
             # a busy or read-only file: remembering the place is not worth a message
             with contextlib.suppress(AnnotatorError):
                 self.project.set_last_document(self.annotator, doc_id)
+        self._show_event_arguments()  # evidence marks, and every event's arguments when that is on
         self.article_opened.emit(doc_id)
         self.focus_changed.emit(None)
 
@@ -204,10 +206,29 @@ class Session(KeySequences, QObject):
             if event is None:
                 self.active_event = None
         to_qt = self.state.positions.to_qt
-        color = QColor(self.project.scheme.color(event.type)) if event is not None else QColor()
-        ranges = [(to_qt(a.start), to_qt(a.end), a.role, color) for a in event.arguments] if event else []
+        shown = [event] if event is not None else []
+        if self.show_all_arguments:  # every event's arguments at once, each event in its colour
+            shown += [e for e in self.state.events if e is not event]
+        ranges = [
+            (to_qt(a.start), to_qt(a.end), a.role, QColor(self.project.scheme.color(e.type)))
+            for e in shown
+            for a in e.arguments
+        ]
         self.view.set_highlights(ranges)
+        # stance evidence is marked in the text, tagged with its target
+        self.view.set_evidence(
+            [
+                (to_qt(ev.start), to_qt(ev.end), f"❝ {target}")
+                for target, quotes in self.state.stance_evidence.items()
+                for ev in quotes
+            ]
+        )
         self.active_changed.emit()
+
+    def set_show_all_arguments(self, on: bool) -> None:
+        self.show_all_arguments = on
+        if self.state is not None:
+            self._show_event_arguments()
 
     def focus_item(self, key: ItemKey | None) -> None:
         if self.state is not None:
