@@ -229,6 +229,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.session.restore_history()
         self.guidelines.set_scheme(project.scheme)
         self.label_bar.set_scheme(project.scheme)
+        self.label_bar.setEnabled(not project.readonly)  # a read-only window offers no labelling
         self.view.setFocus()
         self.watcher.watch(project)
 

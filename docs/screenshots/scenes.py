@@ -1,6 +1,7 @@
 """Set up the window for the README screenshots, then leave it open for `/work/shared/tools/screenshot`.
 
-usage: python docs/screenshots/scenes.py PROJECT SCENE   (SCENE: main, relabel, shortcuts, events)
+usage: python docs/screenshots/scenes.py PROJECT SCENE   (SCENE: main, relabel, shortcuts, events, dari, emoji)
+The dari and emoji scenes create PROJECT themselves (it must not exist yet).
 """
 
 from __future__ import annotations
@@ -37,10 +38,65 @@ def prepare_events(path: str) -> None:
         project.set_stance(doc_id, "alice", "United States", "neutral")
 
 
+DARI = (
+    "کابل (خبرگزاری) — ذبیح‌الله مجاهد، سخنگوی طالبان، روز چهارشنبه گفت که حمله بر وزیر دفاع در کابل پاسخ به "
+    "حملات هوایی نیروهای امریکایی و افغان است. به گفته مقام‌های محلی، جنگ در لشکرگاه، قندهار و هرات ادامه دارد و "
+    "هزاران خانواده از خانه‌های خود بیجا شده‌اند.\n\nTaliban spokesman Zabihullah Mujahid said the attack in Kabul "
+    "was a response to airstrikes."
+)
+EMOJI = (
+    "🔥🇦🇫 BREAKING 📢 Fighting reached Lashkar Gah 💥 on Tuesday, officials in Helmand said 👇\r\n\r\n"
+    "“We are trapped” 😢 — a resident of Lashkar Gah told AFP by phone; 🕌 mosques were used as shelters. "
+    "Kabul 🏙️ said reinforcements were on their way."
+)
+
+
+def prepare_text(path: str, doc_id: str, text: str, spans: list[tuple[str, str]], suggested: list[tuple[str, str]]):
+    """A new project with one article, confirmed spans and suggestions (for the Dari and emoji screenshots)."""
+    from annotator.core.importing import ImportRecord, import_records
+    from annotator.core.model import Document, Span, Suggestions
+    from annotator.core.project import Project
+    from annotator.store import documents as doc_store
+    from annotator.store.suggestions import write_suggestions
+
+    def at(needle: str) -> tuple[int, int]:
+        start = text.index(needle)
+        return start, start + len(needle)
+
+    with Project.create(path) as project:
+        import_records(project, [ImportRecord(Document(doc_id, text))])
+        for needle, label in spans:
+            project.add_span(doc_id, "alice", *at(needle), label)
+        with project.transaction():
+            found = [Span(*at(n), label, source="model") for n, label in suggested]
+            write_suggestions(project.db, Suggestions(doc_id, "demo@1", found), doc_store.text_hash(text))
+            project.set_setting("suggestion_model", "demo@1")
+
+
 def main() -> int:
     project, scene = sys.argv[1], sys.argv[2]
     if scene == "events":
         prepare_events(project)
+    elif scene == "dari":
+        prepare_text(
+            project,
+            "dari-1",
+            DARI,
+            [
+                ("ذبیح‌الله مجاهد", "PERSON"),
+                ("طالبان", "ORG"),
+                ("وزیر دفاع در کابل پاسخ به حملات هوایی نیروهای", "EVENT"),
+            ],
+            [("کابل", "GPE"), ("قندهار", "GPE"), ("هرات", "GPE"), ("Zabihullah Mujahid", "PERSON")],
+        )
+    elif scene == "emoji":
+        prepare_text(
+            project,
+            "emoji-1",
+            EMOJI,
+            [("Lashkar Gah", "GPE"), ("Tuesday", "DATE"), ("AFP", "ORG")],
+            [("Helmand", "GPE"), ("Kabul", "GPE")],
+        )
     app = ensure_app()
     window = open_window(project, "alice", on_locked="readonly" if scene == "shortcuts" else "ask")
     view = window.session.view
