@@ -130,6 +130,15 @@ class Scheme:
             raise SchemeError(f"label {label!r} is already in the scheme")
         return _finish(replace(self, entities=(*self.entities, EntityLabel(label, key, color))), "scheme")
 
+    def with_event(self, type_: str, roles: tuple[str, ...] = ()) -> Scheme:
+        if self.event(type_):
+            raise SchemeError(f"event type {type_!r} is already in the scheme")
+        return _finish(replace(self, events=(*self.events, EventType(type_, tuple(roles)))), "scheme")
+
+    def with_role(self, type_: str, role: str) -> Scheme:
+        events = tuple(replace(e, roles=(*e.roles, role)) if e.type == type_ else e for e in self.events)
+        return _finish(replace(self, events=events), "scheme")
+
 
 def _str_list(value: object, what: str, source: str) -> tuple[str, ...]:
     if value is None:

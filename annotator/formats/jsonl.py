@@ -28,6 +28,7 @@ ANNOTATION_KEYS = frozenset(("spans", "events", "stance", "stance_evidence", "no
 def read_jsonl(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
     """Stream records line by line (a 400 MB file is never held whole in memory)."""
     from annotator.formats import check_binary
+    from annotator.formats.jsondocs import check_surrogates
 
     check_binary(path)
     any_line = False
@@ -45,6 +46,7 @@ def read_jsonl(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
                 raise InputFileError(path, f"not valid UTF-8 text (byte 0x{raw[exc.start]:02x})", number) from None
             except json.JSONDecodeError as exc:
                 raise InputFileError(path, f"not valid JSON ({exc.msg} at column {exc.colno})", number) from None
+            check_surrogates(obj, raw, path, number, "a JSON line")
             try:
                 yield record_from_json(obj, str(path), number)
             except _Bad as exc:

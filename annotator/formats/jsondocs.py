@@ -1,0 +1,108 @@
+"""JSON objects from a file that is either JSON lines or one JSON array (pretty-printed or not), with the line
+each object starts on: what doccano, Prodigy and Label Studio readers share. Errors name the format the file was
+taken for."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from annotator.core.errors import InputFileError
+
+_WS = " \t\r\n\ufeff"
+
+
+def _has_lone_surrogate(obj: object) -> bool:
+    if isinstance(obj, str):
+        try:
+            obj.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(obj, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in obj.items())
+    if isinstance(obj, list):
+        return any(_has_lone_surrogate(v) for v in obj)
+    return False
+
+
+def check_surrogates(obj: object, raw: str | bytes, path: Path, line: int | None, what: str) -> None:
+    probe = raw.lower() if isinstance(raw, str) else raw.lower().decode("utf-8", "replace")
+    if "\\ud" in probe and _has_lone_surrogate(obj):
+        raise InputFileError(
+            path, f"{what}: a lone surrogate escape (\\ud800-\\udfff without its pair) is not text", line
+        )
+
+
+def iter_objects(path: Path, what: str) -> Iterator[tuple[int, object]]:
+    """(line, object) for each JSON line, or for each element of a top-level JSON array."""
+    from annotator.formats import read_text_file
+
+    text = read_text_file(path)
+    body = text.lstrip(_WS)
+    if body.startswith("["):
+        yield from _array(text, path, what)
+        return
+    any_line = False
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        any_line = True
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            if number == 1 or not any_line:
+                whole = _whole(text)
+                if whole is not None:
+                    check_surrogates(whole, text, path, 1, what)
+                    yield 1, whole
+                    return
+            raise InputFileError(path, f"{what}: not valid JSON ({exc.msg} at column {exc.colno})", number) from None
+        check_surrogates(obj, raw, path, number, what)
+        yield number, obj
+    if not any_line:
+        raise InputFileError(path, "the file is empty")
+
+
+def _whole(text: str) -> object | None:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return None
+
+
+def _array(text: str, path: Path, what: str) -> Iterator[tuple[int, object]]:
+    decoder = json.JSONDecoder()
+    i = text.index("[") + 1
+    line = text.count("\n", 0, i) + 1
+    pos = i
+    first = True
+    while True:
+        while i < len(text) and text[i] in _WS:
+            i += 1
+        if i >= len(text):
+            raise InputFileError(path, f"{what}: the JSON array is not closed (truncated file?)", line)
+        if text[i] == "]":
+            rest = text[i + 1 :].strip(_WS)
+            if rest:
+                line += text.count("\n", pos, i)
+                raise InputFileError(path, f"{what}: text after the end of the JSON array", line)
+            return
+        if not first:
+            if text[i] != ",":
+                line += text.count("\n", pos, i)
+                raise InputFileError(path, f"{what}: expected ',' between the array's items", line)
+            i += 1
+            while i < len(text) and text[i] in _WS:
+                i += 1
+        line += text.count("\n", pos, i)
+        pos = i
+        try:
+            obj, end = decoder.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(path, f"{what}: not valid JSON ({exc.msg})", exc.lineno) from None
+        check_surrogates(obj, text[i:end], path, line, what)
+        yield line, obj
+        first = False
+        i = end
