@@ -90,7 +90,7 @@ def _records(obj: object, path: Path, line: int) -> Iterator[ImportRecord]:
     text = obj.get("text", obj.get("data"))
     if not isinstance(text, str):
         raise _Bad("no 'text' (a string)")
-    meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+    meta: dict = obj["meta"] if isinstance(obj.get("meta"), dict) else {}
     known = {"id", "text", "data", "meta", "label", "labels", "entities", "relations", "annotations", "cats"}
     known |= {"Comments", "comments", "events", "stance", "stance_evidence", "annotation_approver", "user"}
     meta = {**{k: v for k, v in obj.items() if k not in known}, **meta}

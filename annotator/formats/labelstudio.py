@@ -78,7 +78,7 @@ def _results(results: object, doc: Document, counts: Counter, problems: list[str
         if not isinstance(r, dict):
             raise _Bad(f"result[{i}] must be an object")
         kind = r.get("type")
-        value = r.get("value") if isinstance(r.get("value"), dict) else {}
+        value: dict = r["value"] if isinstance(r.get("value"), dict) else {}
         if kind == "relation":
             labels = r.get("labels") or []
             relations.append((str(r.get("from_id")), str(r.get("to_id")), str(labels[0]) if labels else ""))
@@ -233,7 +233,7 @@ def layer_results(doc: Document, ann: Annotation) -> list[dict]:
 
 
 def task_to_json(doc: Document, layers: Iterable[Annotation], users: dict[str, int]) -> dict:
-    annotations = []
+    annotations: list[dict] = []
     for ann in layers:
         uid = users.setdefault(ann.annotator, len(users) + 1)
         annotations.append(
