@@ -53,7 +53,9 @@ class ExportReport:
         if self.split:
             lines.append(f"  split: {len(self.split['train'])} train, {len(self.split['dev'])} dev document(s)")
         acts = self.actions()
-        if acts:
+        if self.format not in ("spacy", "conll", "conllu"):
+            pass  # nothing is fitted to tokens
+        elif acts:
             detail = ", ".join(f"{n} {action}" for action, n in sorted(acts.items()))
             lines.append(f"  alignment ({self.align}): {detail}; details in {self.report_path_hint}")
         else:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.errors import InputFileError
@@ -215,3 +215,30 @@ def annotation_conf(scheme, extra_labels: Iterable[str] = ()) -> str:
         out.append(f"{ev.type}\t{args}" if args else ev.type)
     out += ["", "[attributes]", ""]
     return "\n".join(out)
+
+
+def write(pairs: Iterable[tuple[Document, Annotation]], folder: Path, scheme, report, tick: Callable[[], None]) -> None:
+    """One `.txt`/`.ann` pair per document (text written byte for byte), plus `annotation.conf`."""
+    taken: set[str] = {"annotation", "visual", "tools", "kb_shortcuts"}
+    labels: set[str] = set()
+    for doc, ann in pairs:
+        stem = file_stem(doc.id, taken)
+        if stem != doc.id:
+            report.warnings.append(f"document {doc.id!r} is written as {stem}.txt (a file name cannot hold its id)")
+        (folder / f"{stem}.txt").write_bytes(doc.text.encode("utf-8"))
+        (folder / f"{stem}.ann").write_text(layer_to_ann(doc, ann), encoding="utf-8", newline="\n")
+        labels.update(s.label for s in ann.spans)
+        report.counts["entity"] += len(ann.spans)
+        report.counts["trigger"] += len(ann.events)
+        if ann.events:
+            report.counts["argument"] += sum(len(e.arguments) for e in ann.events)
+        if ann.stance:
+            report.not_representable["stance label(s)"] += len(ann.stance)
+        if ann.stance_evidence:
+            report.not_representable["stance evidence span(s)"] += sum(len(v) for v in ann.stance_evidence.values())
+        if ann.note:
+            report.not_representable["note(s)"] += 1
+        if doc.meta:
+            report.not_representable["document meta"] += 1
+        tick()
+    (folder / "annotation.conf").write_text(annotation_conf(scheme, sorted(labels)), encoding="utf-8")

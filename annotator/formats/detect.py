@@ -36,9 +36,7 @@ def json_kind(obj: object) -> str:
         return "labelstudio"
     if any(k in obj for k in ("_input_hash", "_task_hash", "answer", "_annotator_id", "_session_id", "_view_id")):
         return "prodigy"
-    if any(k in obj for k in ("label", "labels", "entities", "annotations", "cats")) and not any(
-        k in obj for k in ("spans", "events", "annotator")
-    ):
+    if any(k in obj for k in ("label", "labels", "entities", "annotations", "cats")) and "spans" not in obj:
         return "doccano"
     return "jsonl"
 

@@ -17,9 +17,11 @@ Writing: `label: [[start, end, label]]` in code points, plus our `events` and st
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from annotator.core.errors import InputFileError
 from annotator.core.importing import ImportRecord
@@ -150,3 +152,24 @@ def layer_to_doccano(doc: Document, ann: Annotation) -> dict:
 
         out["events"] = annotation_to_json(doc, ann)["events"]
     return out
+
+
+def write(pairs: Iterable[tuple[Document, Annotation]], out: IO[str], report, tick: Callable[[], None]) -> None:
+    for doc, ann in pairs:
+        out.write(json.dumps(layer_to_doccano(doc, ann), ensure_ascii=False) + "\n")
+        report.counts["entity"] += len(ann.spans)
+        report.counts["trigger"] += len(ann.events)
+        if ann.events:
+            report.counts["argument"] += sum(len(e.arguments) for e in ann.events)
+        if ann.stance:
+            report.counts["stance"] += len(ann.stance)
+        if ann.stance_evidence:
+            report.not_representable["stance evidence span(s)"] += sum(len(v) for v in ann.stance_evidence.values())
+        if ann.note:
+            report.not_representable["note(s)"] += 1
+        tick()
+    if report.counts["trigger"] or report.counts["stance"]:
+        report.warnings.append(
+            "events are written under 'events' and stance as 'cats' (Target=value): doccano shows events only as "
+            "metadata; we read both back"
+        )

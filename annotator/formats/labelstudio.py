@@ -14,9 +14,11 @@ Writing: one task per document (`data`: id, text, meta), one annotation per laye
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from annotator.core.errors import InputFileError
 from annotator.core.importing import ImportRecord
@@ -247,3 +249,25 @@ def task_to_json(doc: Document, layers: Iterable[Annotation], users: dict[str, i
             }
         )
     return {"data": {"id": doc.id, "text": doc.text, "meta": doc.meta}, "annotations": annotations, "predictions": []}
+
+
+def write(groups: Iterable[tuple[Document, list[Annotation]]], out: IO[str], report, tick: Callable[[], None]) -> None:
+    """A JSON array of tasks, one per line, so a large export streams."""
+    users: dict[str, int] = {}
+    out.write("[")
+    first = True
+    for doc, layers in groups:
+        out.write("\n" if first else ",\n")
+        first = False
+        out.write(json.dumps(task_to_json(doc, layers, users), ensure_ascii=False))
+        for ann in layers:
+            report.counts["entity"] += len(ann.spans)
+            report.counts["trigger"] += len(ann.events)
+            if ann.events:
+                report.counts["argument"] += sum(len(e.arguments) for e in ann.events)
+            if ann.stance:
+                report.counts["stance"] += len(ann.stance)
+            if ann.stance_evidence:
+                report.not_representable["stance evidence span(s)"] += sum(len(v) for v in ann.stance_evidence.values())
+        tick()
+    out.write("\n]\n")
