@@ -50,6 +50,17 @@ def register(sub) -> None:
 
     p = add_command(
         sub,
+        "scheme",
+        "Show a project's label scheme as TOML, or write it to a file that `annotator new --scheme` reads back.",
+        "annotator scheme war.annotator --export scheme.toml",
+        cmd_scheme,
+    )
+    p.add_argument("project", help="project file")
+    p.add_argument("--export", metavar="FILE", help="write the scheme to this TOML file")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+    p = add_command(
+        sub,
         "stats",
         "Show documents, annotators, progress, label and suggestion counts.",
         "annotator stats war.annotator --json",
@@ -97,11 +108,28 @@ def cmd_import(args) -> int:
         for doc_id, name in report.kept_newer[:20]:
             print(f"  kept: {doc_id} ({name}) is newer in the project than in the file", file=sys.stderr)
         for problem in report.problems[:20]:
-            print(f"  not imported: {problem}", file=sys.stderr)
+            print(f"  note: {problem}", file=sys.stderr)
         if len(report.problems) > 20:
             print(f"  ... and {len(report.problems) - 20} more", file=sys.stderr)
         for path in skipped[:20]:
             print(f"  skipped (unknown file type): {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_scheme(args) -> int:
+    from annotator.core.scheme import scheme_to_toml
+    from annotator.formats.export import atomic_path, check_output
+
+    with open_project(args.project, readonly=True) as project:
+        text = scheme_to_toml(project.scheme)
+        if not args.export:
+            sys.stdout.write(text)
+            return 0
+        out = Path(args.export)
+        check_output(out, project.path, args.force, folder=False)
+        with atomic_path(out) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    print(f"wrote the scheme {project.scheme.name!r} to {out}")
     return 0
 
 

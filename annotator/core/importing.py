@@ -37,7 +37,7 @@ class ImportRecord:
     default_annotator: str | None = None
     # what the file held that the project cannot take, by kind ("relation(s)": 2); counted in the summary
     not_imported: Counter = field(default_factory=Counter)
-    # (kind, start, end, label) the annotator rejected (Prodigy `answer: reject`): rejected suggestions, not work
+    # ("span", start, end, label) the annotator rejected (Prodigy `answer: reject`): rejected suggestions, not work
     rejected: list[tuple[str, int, int, str]] = field(default_factory=list)
     # several records of one annotator on one document add up (Prodigy ner.teach: one span a line)
     merge: bool = False

@@ -253,6 +253,46 @@ def _finish(scheme: Scheme, source: str) -> Scheme:
     return replace(scheme, entities=entities, events=events)
 
 
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return (
+            "{"
+            + ", ".join(f"{json.dumps(str(k), ensure_ascii=False)} = {_toml_value(v)}" for k, v in value.items())
+            + "}"
+        )
+    raise SchemeError(f"cannot write {value!r} in a scheme file")
+
+
+def scheme_to_toml(scheme: Scheme) -> str:
+    """The scheme as a TOML file that `load_scheme` (and `annotator new --scheme`) reads back unchanged."""
+    lines = [
+        "# Label scheme exported by `annotator scheme --export`; `annotator new P --scheme FILE` reads it.",
+        f"name = {_toml_value(scheme.name)}",
+        f"language = {_toml_value(scheme.language)}",
+        f"guidelines = {_toml_value(scheme.guidelines)}",
+    ]
+    lines += [f"{json.dumps(str(k), ensure_ascii=False)} = {_toml_value(v)}" for k, v in scheme.extra.items()]
+    for e in scheme.entities:
+        lines += ["", "[[entities]]"] + [f"{k} = {_toml_value(v)}" for k, v in asdict(e).items()]
+    for ev in scheme.events:
+        lines += ["", "[[events]]"] + [f"{k} = {_toml_value(v)}" for k, v in asdict(ev).items()]
+    lines += [
+        "",
+        "[stance]",
+        f"targets = {_toml_value(scheme.stance_targets)}",
+        f"values = {_toml_value(scheme.stance_values)}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def load_scheme(path: str | Path) -> Scheme:
     """Read a scheme TOML file; errors name the file (and line for TOML syntax errors)."""
     path = Path(path)

@@ -61,6 +61,10 @@ def write_conllu(
     align = Aligner(report, report.align)
     warned: set[str] = set()
     for document, ann in pairs:
+        if not document.text.strip():
+            report.not_representable["whitespace-only document(s) (no token to write)"] += 1
+            tick()
+            continue
         doc = nlp(document.text)
         entities = layer_entities(doc, document, ann, align)
         for span in entities:

@@ -150,6 +150,9 @@ def annotation_from_json(obj: dict, doc_id: str, annotator: str) -> Annotation:
     flags = obj.get("flags") or []
     if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
         raise _Bad("'flags' must be a list of strings")
+    updated_at = obj.get("updated_at")  # when the layer was last changed: an older file does not replace newer work
+    if updated_at is not None and not isinstance(updated_at, str):
+        raise _Bad("'updated_at' must be a string (an ISO 8601 time)")
     return Annotation(
         document_id=doc_id,
         annotator=annotator,
@@ -160,6 +163,7 @@ def annotation_from_json(obj: dict, doc_id: str, annotator: str) -> Annotation:
         stance_evidence=evidence,
         note=note,
         flags=list(flags),
+        updated_at=updated_at,
     )
 
 
@@ -197,6 +201,8 @@ def annotation_to_json(doc: Document, ann: Annotation) -> dict:
         out["note"] = ann.note
     if ann.flags:
         out["flags"] = list(ann.flags)
+    if ann.updated_at:
+        out["updated_at"] = ann.updated_at
     return out
 
 

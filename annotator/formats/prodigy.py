@@ -79,7 +79,7 @@ def _record(obj: object, path: Path, line: int) -> ImportRecord:
     rec.not_imported.update(counts)
     rec.annotation = Annotation(rec.document.id, annotator, Status.DONE, spans=spans)
     if answer == "reject":
-        rec.rejected = [("entity", s.start, s.end, s.label) for s in spans]
+        rec.rejected = [("span", s.start, s.end, s.label) for s in spans]
         rec.no_layer = True
         rec.annotation = Annotation(rec.document.id, annotator, Status.DONE)
     else:
