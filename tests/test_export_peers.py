@@ -1,0 +1,217 @@
+"""Export to the peer tools (brat, doccano, Label Studio) and back; format inference; refusing to overwrite."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from annotator.core.project import Project
+from annotator.formats.export import EXPORT_FORMATS
+
+TEXT = "😀 Café — Taliban fighters attacked Kabul on Monday.\r\nThe ministry in Kābul said 10\u00a0000 people fled."
+
+
+def at(word: str, n: int = 1) -> tuple[int, int]:
+    i = -1
+    for _ in range(n):
+        i = TEXT.index(word, i + 1)
+    return i, i + len(word)
+
+
+LAYER = {
+    "id": "afp/1",
+    "text": TEXT,
+    "meta": {"source": "AFP"},
+    "annotator": "alice",
+    "status": "done",
+    "spans": [
+        {"start": at("Taliban")[0], "end": at("Taliban")[1], "label": "ORG"},
+        {"start": at("Kabul")[0], "end": at("Kabul")[1], "label": "GPE"},
+        {"start": at("Kabul")[0], "end": at("Kabul")[1], "label": "LOC"},
+        {"start": at("Kābul")[0], "end": at("Kābul")[1], "label": "GPE"},
+    ],
+    "events": [
+        {
+            "type": "ATTACK",
+            "trigger": {"start": at("attacked")[0], "end": at("attacked")[1]},
+            "arguments": [
+                {"role": "Attacker", "start": at("Taliban")[0], "end": at("fighters")[1]},
+                {"role": "Place", "start": at("Kabul")[0], "end": at("Kabul")[1]},
+                {"role": "Time", "start": at("Monday")[0], "end": at("Monday")[1]},
+            ],
+        }
+    ],
+    "stance": {"Taliban": "against"},
+}
+SECOND = {
+    "id": "voa-2",
+    "text": "Herat 🇦🇫 fell.",
+    "annotator": "alice",
+    "spans": [{"start": 0, "end": 5, "label": "GPE"}],
+}
+BOB = {**SECOND, "annotator": "bob", "spans": []}
+
+
+@pytest.fixture
+def source(cli, tmp_path):
+    f = tmp_path / "src.jsonl"
+    f.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in (LAYER, SECOND, BOB)), encoding="utf-8")
+    proj = tmp_path / "src.annotator"
+    Project.create(proj).close()
+    assert cli("import", proj, f).code == 0
+    return proj
+
+
+def content(path, annotator="alice") -> dict:
+    """document id -> (text, spans, events, stance) of one layer."""
+    with Project.open(path) as p:
+        out = {}
+        for doc_id, _ in p.layers(annotator):
+            ann = p.annotation(doc_id, annotator)
+            events = sorted((e.type, e.trigger_start, e.trigger_end, tuple(sorted(e.arguments))) for e in ann.events)
+            out[doc_id] = (p.document(doc_id).text, sorted(s.key() for s in ann.spans), events, ann.stance)
+        return out
+
+
+@pytest.mark.parametrize(
+    "name, fmt, stance",
+    [
+        ("out_brat", "brat", False),
+        ("out.doccano.jsonl", "doccano", True),
+        ("out.json", None, True),
+        ("out.jsonl", None, True),
+        ("out.spacy", None, True),
+    ],
+)
+def test_round_trip(cli, source, tmp_path, name, fmt, stance):
+    out = tmp_path / name
+    args = ["export", source, out, "--annotator", "alice"] + (["--format", fmt] if fmt else [])
+    result = cli(*args)
+    assert result.code == 0, result
+    back = tmp_path / "back.annotator"
+    Project.create(back).close()
+    result = cli("import", back, out, "--annotator", "alice")
+    assert result.code == 0, result
+    want = content(source)
+    got = content(back)
+    if fmt == "brat":  # brat names documents by file: "afp/1" becomes afp_1
+        got = {k.replace("afp_1", "afp/1"): v for k, v in got.items()}
+        assert "stance label(s)" in (tmp_path / name / "export.report.json").read_text(encoding="utf-8")
+    if not stance:
+        want = {k: (*v[:3], {}) for k, v in want.items()}
+    assert got == want
+    if name.endswith((".spacy", ".jsonl", ".json")):
+        with Project.open(back) as p:
+            assert p.document("afp/1").meta == {"source": "AFP"}
+
+
+def test_label_studio_holds_every_layer(cli, source, tmp_path):
+    out = tmp_path / "all.json"
+    assert cli("export", source, out).code == 0
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    assert [len(t["annotations"]) for t in tasks] == [1, 2]
+    value = tasks[0]["annotations"][0]["result"][0]["value"]
+    assert TEXT[value["start"] : value["end"]] == value["text"]  # code points, checked by value.text
+    back = tmp_path / "back.annotator"
+    Project.create(back).close()
+    assert cli("import", back, out).code == 0
+    with Project.open(back) as p:
+        assert p.annotators() == ["alice", "bob"]
+
+
+def test_brat_files(cli, source, tmp_path):
+    out = tmp_path / "brat"
+    assert cli("export", source, str(out) + "/", "--annotator", "alice").code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "afp_1.ann",
+        "afp_1.txt",
+        "annotation.conf",
+        "export.report.json",
+        "voa-2.ann",
+        "voa-2.txt",
+    ]
+    assert (out / "afp_1.txt").read_bytes() == TEXT.encode("utf-8")  # CRLF kept: brat counts it
+    ann = (out / "afp_1.ann").read_text(encoding="utf-8")
+    assert "\tATTACK " in ann and "E1\tATTACK:T" in ann and " Attacker:T" in ann
+    conf = (out / "annotation.conf").read_text(encoding="utf-8")
+    assert "[events]" in conf and "ATTACK\tAttacker?:<ENTITY>" in conf
+
+
+def test_doccano_line_shape(cli, source, tmp_path):
+    out = tmp_path / "d.jsonl"
+    assert cli("export", source, out, "--format", "doccano", "--annotator", "alice").code == 0
+    first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert first["text"] == TEXT and [at("Taliban")[0], at("Taliban")[1], "ORG"] in first["label"]
+
+
+def test_format_from_extension_and_unknown(cli, source, tmp_path):
+    out = tmp_path / "out.spacy"
+    assert cli("export", source, out, "--annotator", "alice").code == 0
+    assert not out.read_bytes().startswith(b"{")  # a DocBin, not JSONL
+    result = cli("export", source, tmp_path / "out.xyz", "--annotator", "alice")
+    assert result.code == 1 and "cannot tell the format" in result.err
+    assert not (tmp_path / "out.xyz").exists()
+
+
+def test_existing_output_refused_unless_force(cli, source, tmp_path):
+    out = tmp_path / "out.conll"
+    out.write_text("keep me", encoding="utf-8")
+    result = cli("export", source, out, "--annotator", "alice")
+    assert result.code == 1 and "already exists" in result.err and "--force" in result.err
+    assert out.read_text(encoding="utf-8") == "keep me"
+    assert cli("export", source, out, "--annotator", "alice", "--force").code == 0
+    assert out.read_text(encoding="utf-8").startswith("-DOCSTART-")
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_project_file_is_never_an_output(cli, source, fmt):
+    before = source.read_bytes()
+    for target in (source, source.with_name(source.name + "-wal")):
+        result = cli("export", source, target, "--format", fmt, "--annotator", "alice", "--force")
+        assert result.code == 1, result
+        assert "project file itself" in result.err or "is a file" in result.err
+    assert source.read_bytes() == before
+
+
+def test_failed_export_leaves_the_previous_file(cli, source, tmp_path, monkeypatch):
+    out = tmp_path / "out.json"
+    assert cli("export", source, out).code == 0
+    before = out.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("annotator.formats.labelstudio.task_to_json", boom)
+    result = cli("export", source, out, "--force")
+    assert result.code == 130
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary left
+
+
+def test_whitespace_only_document_is_reported_by_conll(cli, tmp_path):
+    f = tmp_path / "ws.jsonl"
+    rows = [{"id": "blank", "text": " \r\n ", "annotator": "alice", "spans": []}, SECOND]
+    f.write_text("".join(json.dumps(x) + "\n" for x in rows), encoding="utf-8")
+    proj = tmp_path / "w.annotator"
+    Project.create(proj).close()
+    assert cli("import", proj, f).code == 0
+    result = cli("export", proj, tmp_path / "w.conll")
+    assert result.code == 0 and "1 whitespace-only document(s)" in result.out
+
+
+def test_scheme_export_reads_back_unchanged(cli, source, tmp_path):
+    toml = tmp_path / "scheme.toml"
+    result = cli("scheme", source, "--export", toml)
+    assert result.code == 0, result
+    assert cli("scheme", source, "--export", toml).code == 1  # exists: --force
+    fresh = tmp_path / "fresh.annotator"
+    assert cli("new", fresh, "--scheme", toml).code == 0
+    with Project.open(source) as a, Project.open(fresh) as b:
+        assert a.scheme == b.scheme and "LOC" in b.scheme.entity_labels
+
+
+def test_window_offers_every_format():
+    from annotator.gui.file_actions import EXPORT_FILTERS
+
+    assert set(EXPORT_FILTERS.values()) == set(EXPORT_FORMATS)
