@@ -215,3 +215,16 @@ def test_window_offers_every_format():
     from annotator.gui.file_actions import EXPORT_FILTERS
 
     assert set(EXPORT_FILTERS.values()) == set(EXPORT_FORMATS)
+
+
+def test_force_never_replaces_a_folder_of_other_things(cli, source, tmp_path):
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "thesis.docx").write_bytes(b"precious")
+    result = cli("export", source, folder, "--format", "brat", "--annotator", "alice", "--force")
+    assert result.code == 1 and "holds files no export writes" in result.err
+    assert (folder / "thesis.docx").read_bytes() == b"precious"
+    brat = tmp_path / "brat"
+    assert cli("export", source, brat, "--format", "brat", "--annotator", "alice").code == 0
+    assert cli("export", source, brat, "--format", "brat", "--annotator", "alice").code == 1
+    assert cli("export", source, brat, "--format", "brat", "--annotator", "alice", "--force").code == 0

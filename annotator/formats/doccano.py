@@ -7,7 +7,8 @@
     {"text": "...", "annotations": [{"label": 3, "start_offset": 0, "end_offset": 5, "user": 1}]}  old export
     {"data": "...", "label": [...]}                                           1.0-1.2 (text under "data")
 
-A line holds no annotator (doccano exports one file per user): the layer is `--annotator`'s, default `imported`;
+A line holds no annotator (doccano exports one file per user); a line without spans, stance or events imports
+only the article (doccano writes `label: []` for examples nobody annotated): the layer is `--annotator`'s, default `imported`;
 the old `annotations` shape keeps its users apart (`user1`, `user2`). String labels of a text classification
 (`label: ["positive"]`) and relations are counted as not imported; `cats` of the form `Target=value` for a stance
 target of the scheme are stance (that is how we export stance). doccano gives no span texts: offsets are code
@@ -123,7 +124,8 @@ def _records(obj: object, path: Path, line: int) -> Iterator[ImportRecord]:
         if got is None:
             raise _Bad(describe_mismatch(text, start, end, None))
         by_user.setdefault(user, []).append(Span(got[0], got[1], label, source="import"))
-    has_work = bool(triples or stance or ours.events or any(k in obj for k in ("label", "labels", "entities")))
+    # doccano exports unannotated examples with an empty label list too: only what is there makes a layer
+    has_work = bool(triples or stance or ours.events)
     users = sorted(by_user, key=str) if by_user else [None]
     for n, user in enumerate(users):
         rec = ImportRecord(Document(base.document.id, text, base.document.meta), path=str(path), line=line)

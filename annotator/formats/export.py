@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -29,6 +30,7 @@ TRAINING_FORMATS = ("spacy", "conll", "conllu", "jsonl")
 PEER_FORMATS = ("brat", "doccano", "labelstudio")
 EXPORT_FORMATS = (*TRAINING_FORMATS, *PEER_FORMATS)
 ALL_LAYER_FORMATS = ("jsonl", "labelstudio")  # formats that hold every layer when no annotator is chosen
+_EXPORT_FILE = re.compile(r"^(?!\.).*\.(txt|ann|conf|spacy|cfg|json)$")  # what brat and --dev folders hold
 BY_EXTENSION = {".spacy": "spacy", ".conll": "conll", ".conllu": "conllu", ".jsonl": "jsonl", ".json": "labelstudio"}
 Progress = Callable[[int, int], None]
 
@@ -78,6 +80,13 @@ def check_output(out: Path, project_path: str | Path | None, force: bool, folder
         raise ExportError(f"{out}: is a folder; give a file name (or use --dev for a spaCy training folder)")
     if out.exists() and not force and not (folder and not any(out.iterdir())):
         raise ExportError(f"{out}: already exists; add --force to replace it")
+    if out.exists() and folder:
+        strangers = [p.name for p in out.iterdir() if p.is_dir() or not _EXPORT_FILE.match(p.name)]
+        if strangers:  # --force replaces an earlier export, never a folder of other things
+            raise ExportError(
+                f"{out}: holds files no export writes ({', '.join(sorted(strangers)[:3])}); "
+                "choose a new or empty folder"
+            )
 
 
 @contextmanager

@@ -63,7 +63,12 @@ def _document(data: dict, task_id: object, path: Path, line: int, text_key: str 
     ident = data.get("id")
     if ident is None or ident == "":
         ident = f"{path.stem}-{task_id}" if task_id is not None else None
-    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    # our export keeps meta under data.meta; other tasks' data fields (title, url...) become meta
+    meta = (
+        data["meta"]
+        if isinstance(data.get("meta"), dict)
+        else {k: v for k, v in data.items() if k not in ("id", text_key or "text") and v is not text}
+    )
     return record_from_json({"id": ident, "text": text, "meta": meta}, str(path), line).document
 
 
