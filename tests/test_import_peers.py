@@ -289,3 +289,23 @@ def test_brat_span_outside_the_text(cli, project_path, tmp_path):
     result = cli("import", project_path, tmp_path / "b")
     assert result.code == 1 and "talks.ann:1:" in result.err and "falls outside talks.txt" in result.err
     assert project_path.read_bytes() == before
+
+
+def test_webanno_tsv_named_entity_after_other_layers(cli, project_path):
+    """The NamedEntity column found after Lemma, POS and a relation layer (with its BT_ column); `\\t` escaped."""
+    result = cli("import", project_path, PEERS / "webanno_layers.tsv", "--annotator", "alice")
+    assert result.code == 0, result
+    assert layers(project_path) == {
+        ("webanno_layers.tsv", "alice"): [("LOC", "Heratin"), ("ORG", "Talibanit"), ("PER", "Juha")]
+    }
+    with Project.open(project_path) as p:
+        assert p.document("webanno_layers.tsv").text == "Talibanit valtasivat Heratin \n– Juha\tsanoi ."
+
+
+def test_pretty_printed_array_of_our_objects(cli, project_path, tmp_path):
+    f = tmp_path / "pretty.json"
+    rows = [{"id": "a", "text": "Kabul fell.", "annotator": "alice", "spans": [{"start": 0, "end": 5, "label": "GPE"}]}]
+    f.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    result = cli("import", project_path, f)
+    assert result.code == 0, result
+    assert layers(project_path) == {("a", "alice"): [("GPE", "Kabul")]}

@@ -35,7 +35,7 @@ EXTENSIONS = {
 # format -> (module, reader function); imported on use so `import` of plain text never loads spaCy
 READERS = {
     "txt": ("annotator.formats.txt", "read_txt"),
-    "jsonl": ("annotator.formats.jsonl", "read_jsonl"),
+    "jsonl": ("annotator.formats.jsondocs", "read_ours"),  # JSONL, or a JSON array of the same objects
     "csv": ("annotator.formats.csv", "read_csv"),
     "conll": ("annotator.formats.conll", "read"),
     "conllu": ("annotator.formats.conllu", "read"),

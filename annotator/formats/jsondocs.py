@@ -106,3 +106,19 @@ def _array(text: str, path: Path, what: str) -> Iterator[tuple[int, object]]:
         yield line, obj
         first = False
         i = end
+
+
+def read_ours(path: Path, doc_id: str | None = None):
+    """Our JSONL, streamed line by line; or the same objects as one (pretty-printed) JSON array."""
+    from annotator.formats.jsonl import _Bad, read_jsonl, record_from_json
+
+    with open(path, "rb") as fh:
+        head = fh.read(4096).lstrip(b" \t\r\n\xef\xbb\xbf")
+    if not head.startswith(b"["):
+        yield from read_jsonl(path, doc_id)
+        return
+    for line, obj in iter_objects(path, "a JSON array"):
+        try:
+            yield record_from_json(obj, str(path), line)
+        except _Bad as exc:
+            raise InputFileError(path, f"an item of the JSON array: {exc}", line) from None
