@@ -7,6 +7,7 @@ folders. Document ids are file names (paths inside a folder); files that would s
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,7 +119,7 @@ def read_paths(paths: list[str | Path], fmt: str = "auto", skipped: list[str] | 
             plan.append((path, file_fmt, ident))
     unique: list[tuple[Path, str, str]] = []
     for file, file_fmt, ident in plan:
-        key = file.resolve()
+        key = Path(os.path.abspath(file))
         if key not in seen_files:  # a brat pair named by both its files, a file named twice
             seen_files.add(key)
             unique.append((file, file_fmt, ident))

@@ -11,7 +11,7 @@ from annotator.core.errors import InputFileError
 
 _TAG = re.compile(r"^(O|[BIESLU]-\S+)$")
 _BRAT = re.compile(r"^[TERAMN#*]\d*\t")
-_HEAD = 65536
+_HEAD = 16384
 
 
 def _head(path: Path) -> str:
@@ -84,17 +84,23 @@ def sniff(path: Path) -> str | None:
         if obj is not None:
             return json_kind(obj)
         return "jsonl" if body[0] == "{" else None
-    lines = [ln for ln in head.splitlines()[:200] if ln.strip()]
-    if lines and all(_BRAT.match(ln) for ln in lines[:50]):
-        return "brat"
-    if lines and lines[0].split()[0] == "-DOCSTART-":
+    lines = [ln for ln in head[:8192].splitlines()[:200] if ln.strip()]
+    first = lines[0].split()
+    if _BRAT.match(lines[0]):
+        return "brat" if all(_BRAT.match(ln) for ln in lines[:50]) else None
+    if first[0] == "-DOCSTART-":
         return "conll"
-    if (lines and lines[0].startswith("# sent_id")) or (lines and lines[0].startswith("# newdoc")):
+    if lines[0].startswith(("# sent_id", "# newdoc", "# text")):
         return "conllu"
-    tagged = [ln for ln in lines if len(ln.split()) >= 2 and _TAG.match(ln.split()[-1])]
-    if len(lines) >= 2 and len(tagged) >= 0.9 * len(lines):
-        cols = [ln.split("\t") for ln in lines if not ln.startswith("#")]
-        if cols and all(len(c) == 10 for c in cols):
+    if len(first) < 2 or not _TAG.match(first[-1]):  # prose: decided on the first line
+        return None
+    tagged = 0
+    for ln in lines:
+        cols = ln.split()
+        if len(cols) >= 2 and _TAG.match(cols[-1]):
+            tagged += 1
+    if len(lines) >= 2 and tagged >= 0.9 * len(lines):
+        if all(len(ln.split("\t")) == 10 for ln in lines if not ln.startswith("#")):
             return "conllu"
         return "conll"
     return None
