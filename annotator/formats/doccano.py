@@ -109,7 +109,10 @@ def _records(obj: object, path: Path, line: int) -> Iterator[ImportRecord]:
     if comments:
         counts["comment(s)"] += len(comments) if isinstance(comments, list) else 1
     stance: dict[str, str] = {}
-    for cat in obj.get("cats") or []:
+    cats = obj.get("cats") or []
+    if not isinstance(cats, list):
+        raise _Bad("'cats' must be a list")
+    for cat in cats:
         target, eq, value = str(cat).partition("=") if isinstance(cat, str) else ("", "", "")
         if eq and target and value:
             stance[target] = value

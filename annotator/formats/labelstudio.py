@@ -87,11 +87,13 @@ def _results(results: object, doc: Document, counts: Counter, problems: list[str
         kind = r.get("type")
         value: dict = r["value"] if isinstance(r.get("value"), dict) else {}
         if kind == "relation":
-            labels = r.get("labels") or []
-            relations.append((str(r.get("from_id")), str(r.get("to_id")), str(labels[0]) if labels else ""))
+            labels = r.get("labels")
+            role = str(labels[0]) if isinstance(labels, list) and labels else ""
+            relations.append((str(r.get("from_id")), str(r.get("to_id")), role))
             continue
         if kind == "choices" and r.get("from_name") == "stance":
-            for choice in value.get("choices") or []:
+            choices = value.get("choices")
+            for choice in choices if isinstance(choices, list) else []:
                 target, eq, v = str(choice).partition("=")
                 if eq:
                     stance[target] = v
