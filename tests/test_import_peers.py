@@ -309,3 +309,13 @@ def test_pretty_printed_array_of_our_objects(cli, project_path, tmp_path):
     result = cli("import", project_path, f)
     assert result.code == 0, result
     assert layers(project_path) == {("a", "alice"): [("GPE", "Kabul")]}
+
+
+def test_doccano_pretty_printed_object_in_a_jsonl_file(cli, project_path):
+    """doccano's own relation-extraction example is one indented object in a .jsonl file, after a blank line."""
+    result = cli("import", project_path, PEERS / "doccano_relations_pretty.jsonl", "--annotator", "alice")
+    assert result.code == 0, result
+    assert "1 relation(s)" in result.out
+    assert list(layers(project_path).values()) == [
+        [("DATE", "8 August 2021"), ("GPE", "Kunduz"), ("PERSON", "Zabihullah Mujahid")]
+    ]

@@ -63,10 +63,17 @@ def _first_json(head: str, path: Path) -> object | None:
     try:
         return json.loads(line)
     except json.JSONDecodeError:
-        try:
-            return json.loads(body)
-        except json.JSONDecodeError:
+        pass
+    try:  # a pretty-printed object
+        return json.JSONDecoder().raw_decode(body)[0]
+    except json.JSONDecodeError:
+        if len(head) < _HEAD:
             return None
+    try:
+        whole = path.read_bytes().decode("utf-8", "replace").lstrip("\ufeff").lstrip()
+        return json.JSONDecoder().raw_decode(whole)[0]
+    except (OSError, json.JSONDecodeError):
+        return None
 
 
 def sniff(path: Path) -> str | None:

@@ -48,28 +48,38 @@ def iter_objects(path: Path, what: str) -> Iterator[tuple[int, object]]:
     for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
-        any_line = True
         try:
             obj = json.loads(raw)
         except json.JSONDecodeError as exc:
-            if number == 1 or not any_line:
-                whole = _whole(text)
-                if whole is not None:
-                    check_surrogates(whole, text, path, 1, what)
-                    yield 1, whole
-                    return
+            if not any_line:  # a pretty-printed object (or several, one after the other)
+                yield from _stream(text, path, what)
+                return
             raise InputFileError(path, f"{what}: not valid JSON ({exc.msg} at column {exc.colno})", number) from None
+        any_line = True
         check_surrogates(obj, raw, path, number, what)
         yield number, obj
     if not any_line:
         raise InputFileError(path, "the file is empty")
 
 
-def _whole(text: str) -> object | None:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return None
+def _stream(text: str, path: Path, what: str) -> Iterator[tuple[int, object]]:
+    """JSON values one after another, each over any number of lines."""
+    decoder = json.JSONDecoder()
+    i, pos, line = 0, 0, 1
+    while True:
+        while i < len(text) and text[i] in _WS:
+            i += 1
+        if i >= len(text):
+            return
+        line += text.count("\n", pos, i)
+        pos = i
+        try:
+            obj, end = decoder.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(path, f"{what}: not valid JSON ({exc.msg})", exc.lineno) from None
+        check_surrogates(obj, text[i:end], path, line, what)
+        yield line, obj
+        i = end
 
 
 def _array(text: str, path: Path, what: str) -> Iterator[tuple[int, object]]:
@@ -109,16 +119,17 @@ def _array(text: str, path: Path, what: str) -> Iterator[tuple[int, object]]:
 
 
 def read_ours(path: Path, doc_id: str | None = None):
-    """Our JSONL, streamed line by line; or the same objects as one (pretty-printed) JSON array."""
+    """Our JSONL, streamed line by line; or the same objects as one JSON array or indented one after another."""
     from annotator.formats.jsonl import _Bad, read_jsonl, record_from_json
 
     with open(path, "rb") as fh:
         head = fh.read(4096).lstrip(b" \t\r\n\xef\xbb\xbf")
-    if not head.startswith(b"["):
+    first_line = head.split(b"\n", 1)[0].strip()
+    if not (head.startswith(b"[") or first_line == b"{"):  # else: an array, or an indented object
         yield from read_jsonl(path, doc_id)
         return
-    for line, obj in iter_objects(path, "a JSON array"):
+    for line, obj in iter_objects(path, "JSON"):
         try:
             yield record_from_json(obj, str(path), line)
         except _Bad as exc:
-            raise InputFileError(path, f"an item of the JSON array: {exc}", line) from None
+            raise InputFileError(path, f"a JSON object: {exc}", line) from None
