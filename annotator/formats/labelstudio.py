@@ -98,11 +98,11 @@ def _results(results: object, doc: Document, counts: Counter, problems: list[str
                 if eq:
                     stance[target] = v
             continue
-        if kind not in ("labels", "hypertextlabels") or "start" not in value:
+        if kind != "labels" or "start" not in value:  # hypertext (XPath) regions, images, text areas...
             counts[f"{kind or 'untyped'} result(s)"] += 1
             continue
         start, end = _int(value.get("start"), f"result[{i}] start"), _int(value.get("end"), f"result[{i}] end")
-        labels = value.get(kind) or value.get("labels") or []
+        labels = value.get("labels") or []
         if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
             raise _Bad(f"result[{i}] needs 'labels' (a list of label names)")
         expected = value.get("text") if isinstance(value.get("text"), str) else None
@@ -181,8 +181,7 @@ def _min(obj: object, path: Path, line: int) -> ImportRecord:
         items = value if isinstance(value, list) else [value]
         for item in items:
             if isinstance(item, dict) and "start" in item:
-                kind = "labels" if "labels" in item else next((k for k in item if k.endswith("labels")), "labels")
-                results.append({"type": kind, "from_name": name, "value": item})
+                results.append({"type": "labels", "from_name": name, "value": item})
             elif name == "stance":
                 results.append({"type": "choices", "from_name": name, "value": {"choices": [item]}})
             else:
