@@ -107,17 +107,20 @@ def test_round_trip(cli, source, tmp_path, name, fmt, stance):
 
 
 def test_label_studio_holds_every_layer(cli, source, tmp_path):
+    plain = tmp_path / "plain.txt"
+    plain.write_text("Nobody annotated this one.", encoding="utf-8")
+    assert cli("import", source, plain).code == 0
     out = tmp_path / "all.json"
     assert cli("export", source, out).code == 0
     tasks = json.loads(out.read_text(encoding="utf-8"))
-    assert [len(t["annotations"]) for t in tasks] == [1, 2]
+    assert [len(t["annotations"]) for t in tasks] == [1, 2, 0]  # every document, every layer
     value = tasks[0]["annotations"][0]["result"][0]["value"]
     assert TEXT[value["start"] : value["end"]] == value["text"]  # code points, checked by value.text
     back = tmp_path / "back.annotator"
     Project.create(back).close()
     assert cli("import", back, out).code == 0
     with Project.open(back) as p:
-        assert p.annotators() == ["alice", "bob"]
+        assert p.annotators() == ["alice", "bob"] and p.document_count() == 3
 
 
 def test_brat_files(cli, source, tmp_path):

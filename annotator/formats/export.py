@@ -308,7 +308,9 @@ def export_project(
 
             layers = pairs_ids if every else [(i, name) for i in ids]
             with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-                labelstudio.write(_grouped(project, layers), fh, report, tick)
+                labelstudio.write(_grouped(project, layers, every), fh, report, tick)
+            if every:
+                report.documents = project.document_count()
             report.outputs = [str(out)]
         if folder:
             report.write(tmp / rpath.name)
@@ -325,11 +327,17 @@ def _count(report: ExportReport, ann: Annotation) -> None:
             report.counts[kind] += n
 
 
-def _grouped(project, layers: list[tuple[str, str]]) -> Iterator[tuple[Document, list[Annotation]]]:
-    """Each document once, with its layers, in project order."""
+def _grouped(
+    project, layers: list[tuple[str, str]], every_document: bool = False
+) -> Iterator[tuple[Document, list[Annotation]]]:
+    """Each document once, with its layers, in project order (with `every_document`, unannotated ones too)."""
     by_doc: dict[str, list[str]] = {}
     for doc_id, name in layers:
         by_doc.setdefault(doc_id, []).append(name)
+    if every_document:
+        for doc in project.iter_documents():
+            yield doc, [project.annotation(doc.id, n) for n in by_doc.get(doc.id, [])]
+        return
     for doc_id, names in by_doc.items():
         yield project.document(doc_id), [project.annotation(doc_id, n) for n in names]
 
