@@ -319,3 +319,17 @@ def test_doccano_pretty_printed_object_in_a_jsonl_file(cli, project_path):
     assert list(layers(project_path).values()) == [
         [("DATE", "8 August 2021"), ("GPE", "Kunduz"), ("PERSON", "Zabihullah Mujahid")]
     ]
+
+
+def test_conll_corpus_called_train_txt_in_a_folder_with_an_export_report(cli, project_path, tmp_path):
+    folder = tmp_path / "conll2003"
+    folder.mkdir()
+    shutil.copy(PEERS / "eng.testa", folder / "train.txt")
+    (folder / "train.conll.report.json").write_text('{"format": "conll"}', encoding="utf-8")
+    (folder / "article.txt").write_text("A plain article about Herat.", encoding="utf-8")
+    result = cli("import", project_path, folder, "--annotator", "conll2003")
+    assert result.code == 0, result
+    assert "skipped" not in result.out  # the report is no document and no unknown file
+    assert layers(project_path) == {("train.txt", "conll2003"): [("LOC", "Kunduz"), ("ORG", "Taliban")]}
+    with Project.open(project_path) as p:
+        assert p.document("article.txt").text == "A plain article about Herat."
