@@ -333,3 +333,19 @@ def test_conll_corpus_called_train_txt_in_a_folder_with_an_export_report(cli, pr
     assert layers(project_path) == {("train.txt", "conll2003"): [("LOC", "Kunduz"), ("ORG", "Taliban")]}
     with Project.open(project_path) as p:
         assert p.document("article.txt").text == "A plain article about Herat."
+
+
+def test_label_studio_annotation_older_than_the_stored_layer_is_kept_out(cli, project_path, tmp_path):
+    tasks = json.loads((PEERS / "labelstudio.json").read_text(encoding="utf-8"))
+    assert cli("import", project_path, PEERS / "labelstudio.json").code == 0  # task 41 stamped 2024-03-01
+    tasks[0]["annotations"][0]["result"] = []
+    tasks[0]["annotations"][0]["updated_at"] = "2023-01-01T00:00:00.000000Z"
+    older = tmp_path / "labelstudio.json"
+    older.write_text(json.dumps(tasks), encoding="utf-8")
+    result = cli("import", project_path, older)
+    assert "1 stored layer(s) newer than the file kept" in result.out
+    assert layers(project_path)[("labelstudio-41", "user1")] == [("GPE", "Kabul"), ("ORG", "Taliban")]
+    tasks[0]["annotations"][0]["updated_at"] = "2999-01-01T00:00:00Z"  # the future is unknown, not newer
+    older.write_text(json.dumps(tasks), encoding="utf-8")
+    result = cli("import", project_path, older)
+    assert "replaced" in result.out and layers(project_path)[("labelstudio-41", "user1")] == []

@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 from annotator.core.errors import AnnotatorError, InputFileError, SchemeError
 from annotator.core.model import Annotation, Document
@@ -94,6 +95,19 @@ class ImportReport:
             what = ", ".join(f"{n} {kind}" for kind, n in sorted(self.not_imported.items()))
             parts.append(f"not imported: {what}")
         return "; ".join(parts)
+
+
+def _when(stamp: str | None) -> datetime | None:
+    """A layer's time, or None when unknown: missing, unparseable, or in the future (never "newer" by a typo)."""
+    if not stamp:
+        return None
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when if when <= datetime.now(UTC) else None
 
 
 def check_scheme_name(name: object, what: str) -> str:
@@ -228,8 +242,9 @@ def _import(
             report.documents_added += doc_store.insert_documents(db, pending, pending_hashes)
         for (doc_id, name), ann in layers.items():
             if ann_store.has_layer(db, doc_id, name):
-                stored = ann_store.load_annotation(db, doc_id, name).updated_at
-                if not replace_newer and ann.updated_at and stored and stored > ann.updated_at:
+                stored = _when(ann_store.load_annotation(db, doc_id, name).updated_at)
+                incoming = _when(ann.updated_at)
+                if not replace_newer and stored and incoming and stored > incoming:
                     report.kept_newer.append((doc_id, name))
                     continue
                 report.replaced.append((doc_id, name))

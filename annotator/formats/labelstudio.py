@@ -157,7 +157,16 @@ def _task(task: dict, path: Path, line: int) -> Iterator[ImportRecord]:
             continue
         problems: list[str] = []
         spans, events, stance = _results(a.get("result") or [], doc, counts, problems)
-        ann = Annotation(doc.id, _user(a.get("completed_by")), Status.DONE, spans=spans, events=events, stance=stance)
+        stamp = a.get("updated_at") if isinstance(a.get("updated_at"), str) else None
+        ann = Annotation(
+            doc.id,
+            _user(a.get("completed_by")),
+            Status.DONE,
+            spans=spans,
+            events=events,
+            stance=stance,
+            updated_at=stamp,
+        )
         rec = ImportRecord(doc, ann, str(path), line)
         rec.problems = problems
         records.append(rec)
