@@ -349,3 +349,18 @@ def test_label_studio_annotation_older_than_the_stored_layer_is_kept_out(cli, pr
     older.write_text(json.dumps(tasks), encoding="utf-8")
     result = cli("import", project_path, older)
     assert "replaced" in result.out and layers(project_path)[("labelstudio-41", "user1")] == []
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("deep.json", "[" * 5000 + "]" * 5000),
+        ("deep.jsonl", '{"text": "a", "spans": ' + "[" * 5000 + "]" * 5000 + "}\n"),
+        ("deep_ls.json", '[{"data": {"text": "a"}, "annotations": ' + "[" * 3000 + "]" * 3000 + "}]"),
+    ],
+)
+def test_absurd_nesting_is_one_line(cli, project_path, tmp_path, name, content):
+    f = tmp_path / name
+    f.write_text(content, encoding="utf-8")
+    result = cli("import", project_path, f)
+    assert result.code == 1 and "nested too deeply" in result.err and "Traceback" not in result.err

@@ -78,6 +78,13 @@ def _first_json(head: str, path: Path) -> object | None:
 
 def sniff(path: Path) -> str | None:
     """The format the content looks like, or None."""
+    try:
+        return _sniff(path)
+    except RecursionError:  # absurdly nested JSON: let the reader refuse it with a message
+        return "jsonl"
+
+
+def _sniff(path: Path) -> str | None:
     head = _head(path)
     body = head.lstrip()
     if not body:

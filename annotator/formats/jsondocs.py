@@ -37,6 +37,13 @@ def check_surrogates(obj: object, raw: str | bytes, path: Path, line: int | None
 
 def iter_objects(path: Path, what: str) -> Iterator[tuple[int, object]]:
     """(line, object) for each JSON line, or for each element of a top-level JSON array."""
+    try:
+        yield from _objects(path, what)
+    except RecursionError:  # json and our checks recurse: a file nested thousands deep is refused, not a crash
+        raise InputFileError(path, f"{what}: nested too deeply to be an annotation file") from None
+
+
+def _objects(path: Path, what: str) -> Iterator[tuple[int, object]]:
     from annotator.formats import read_text_file
 
     text = read_text_file(path)
@@ -126,7 +133,10 @@ def read_ours(path: Path, doc_id: str | None = None):
         head = fh.read(4096).lstrip(b" \t\r\n\xef\xbb\xbf")
     first_line = head.split(b"\n", 1)[0].strip()
     if not (head.startswith(b"[") or first_line == b"{"):  # else: an array, or an indented object
-        yield from read_jsonl(path, doc_id)
+        try:
+            yield from read_jsonl(path, doc_id)
+        except RecursionError:
+            raise InputFileError(path, "JSON lines: nested too deeply to be an annotation file") from None
         return
     for line, obj in iter_objects(path, "JSON"):
         try:
