@@ -228,17 +228,6 @@ def write(pairs: Iterable[tuple[Document, Annotation]], folder: Path, scheme, re
         (folder / f"{stem}.txt").write_bytes(doc.text.encode("utf-8"))
         (folder / f"{stem}.ann").write_text(layer_to_ann(doc, ann), encoding="utf-8", newline="\n")
         labels.update(s.label for s in ann.spans)
-        report.counts["entity"] += len(ann.spans)
-        report.counts["trigger"] += len(ann.events)
-        if ann.events:
-            report.counts["argument"] += sum(len(e.arguments) for e in ann.events)
-        if ann.stance:
-            report.not_representable["stance label(s)"] += len(ann.stance)
-        if ann.stance_evidence:
-            report.not_representable["stance evidence span(s)"] += sum(len(v) for v in ann.stance_evidence.values())
-        if ann.note:
-            report.not_representable["note(s)"] += 1
-        if doc.meta:
-            report.not_representable["document meta"] += 1
+        report.count_layer(ann, holds_stance=False, holds_meta=False, meta=doc.meta)
         tick()
     (folder / "annotation.conf").write_text(annotation_conf(scheme, sorted(labels)), encoding="utf-8")

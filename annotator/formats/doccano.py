@@ -162,16 +162,7 @@ def layer_to_doccano(doc: Document, ann: Annotation) -> dict:
 def write(pairs: Iterable[tuple[Document, Annotation]], out: IO[str], report, tick: Callable[[], None]) -> None:
     for doc, ann in pairs:
         out.write(json.dumps(layer_to_doccano(doc, ann), ensure_ascii=False) + "\n")
-        report.counts["entity"] += len(ann.spans)
-        report.counts["trigger"] += len(ann.events)
-        if ann.events:
-            report.counts["argument"] += sum(len(e.arguments) for e in ann.events)
-        if ann.stance:
-            report.counts["stance"] += len(ann.stance)
-        if ann.stance_evidence:
-            report.not_representable["stance evidence span(s)"] += sum(len(v) for v in ann.stance_evidence.values())
-        if ann.note:
-            report.not_representable["note(s)"] += 1
+        report.count_layer(ann)
         tick()
     if report.counts["trigger"] or report.counts["stance"]:
         report.warnings.append(

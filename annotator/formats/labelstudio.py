@@ -276,13 +276,6 @@ def write(groups: Iterable[tuple[Document, list[Annotation]]], out: IO[str], rep
         first = False
         out.write(json.dumps(task_to_json(doc, layers, users), ensure_ascii=False))
         for ann in layers:
-            report.counts["entity"] += len(ann.spans)
-            report.counts["trigger"] += len(ann.events)
-            if ann.events:
-                report.counts["argument"] += sum(len(e.arguments) for e in ann.events)
-            if ann.stance:
-                report.counts["stance"] += len(ann.stance)
-            if ann.stance_evidence:
-                report.not_representable["stance evidence span(s)"] += sum(len(v) for v in ann.stance_evidence.values())
+            report.count_layer(ann)
         tick()
     out.write("\n]\n")
