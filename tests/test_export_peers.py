@@ -231,3 +231,29 @@ def test_force_never_replaces_a_folder_of_other_things(cli, source, tmp_path):
     assert cli("export", source, brat, "--format", "brat", "--annotator", "alice").code == 0
     assert cli("export", source, brat, "--format", "brat", "--annotator", "alice").code == 1
     assert cli("export", source, brat, "--format", "brat", "--annotator", "alice", "--force").code == 0
+
+
+def test_window_exports_peer_formats(tmp_path, qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from annotator.gui import open_window
+    from tests.gui_helpers import TRICKY, make_project
+
+    monkeypatch.setenv("ANNOTATOR_NO_AUTO_SUGGEST", "1")
+    path = make_project(tmp_path)
+    window = open_window(path, "alice", "a1")
+    qtbot.addWidget(window)
+    pos = window.session.state.positions
+    start = TRICKY.index("Lashkar Gah")
+    window.session.view.select_qt(pos.to_qt(start), pos.to_qt(start + len("Lashkar Gah")))
+    qtbot.keyClick(window.session.view, Qt.Key_4)
+    for name, fmt in (("ls.json", "labelstudio"), ("d.jsonl", "doccano"), ("brat", "brat")):
+        out = tmp_path / name
+        job = window.export_to(str(out), fmt=fmt)
+        with qtbot.waitSignal(job.finished, timeout=30000):
+            pass
+        assert out.exists(), fmt
+    tasks = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
+    assert any(r["value"]["text"] == "Lashkar Gah" for t in tasks for a in t["annotations"] for r in a["result"])
+    assert "GPE" in (tmp_path / "brat" / "a1.ann").read_text(encoding="utf-8")
+    window.close()
