@@ -30,6 +30,7 @@ LAYER = {
         {"start": at("Kabul")[0], "end": at("Kabul")[1], "label": "GPE"},
         {"start": at("Kabul")[0], "end": at("Kabul")[1], "label": "LOC"},
         {"start": at("Kābul")[0], "end": at("Kābul")[1], "label": "GPE"},
+        {"start": at("Monday")[0], "end": at("The")[1], "label": "EVENT"},  # across the CRLF
     ],
     "events": [
         {
