@@ -179,8 +179,8 @@ def _task(task: dict, path: Path, line: int) -> Iterator[ImportRecord]:
 def _min(obj: object, path: Path, line: int) -> ImportRecord:
     if not isinstance(obj, dict):
         raise _Bad("each task must be a JSON object")
-    controls = {k: v for k, v in obj.items() if k not in _MIN_KEYS and not isinstance(v, str)}
-    data = {k: v for k, v in obj.items() if isinstance(v, str) and k not in _MIN_KEYS}
+    controls = {k: v for k, v in obj.items() if k not in _MIN_KEYS and (k == "stance" or not isinstance(v, str))}
+    data = {k: v for k, v in obj.items() if isinstance(v, str) and k not in _MIN_KEYS and k != "stance"}
     if isinstance(obj.get("id"), str):
         data["id"] = obj["id"]
     doc = _document(data, obj.get("id"), path, line)
@@ -191,8 +191,9 @@ def _min(obj: object, path: Path, line: int) -> ImportRecord:
         for item in items:
             if isinstance(item, dict) and "start" in item:
                 results.append({"type": "labels", "from_name": name, "value": item})
-            elif name == "stance":
-                results.append({"type": "choices", "from_name": name, "value": {"choices": [item]}})
+            elif name == "stance":  # one choice is a string, several are {"choices": [...]}
+                choices = item.get("choices") if isinstance(item, dict) else [item]
+                results.append({"type": "choices", "from_name": name, "value": {"choices": choices}})
             else:
                 counts[f"{name} value(s)"] += 1
     for key, value in obj.items():
