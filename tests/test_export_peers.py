@@ -258,3 +258,17 @@ def test_window_exports_peer_formats(tmp_path, qtbot, monkeypatch):
     assert any(r["value"]["text"] == "Lashkar Gah" for t in tasks for a in t["annotations"] for r in a["result"])
     assert "GPE" in (tmp_path / "brat" / "a1.ann").read_text(encoding="utf-8")
     window.close()
+
+
+def test_scheme_toml_keeps_odd_text_and_extra_tables():
+    import dataclasses
+    import tomllib
+
+    from annotator.core.scheme import default_scheme, scheme_from_dict, scheme_to_toml
+
+    scheme = dataclasses.replace(
+        default_scheme().with_event("SHELLING", ("Shooter",)),
+        guidelines='Quotes "x", a backslash \\, DEL \x7f, a tab\t, é and 😀',
+        extra={"project": {"funder": "ERC", "years": [2021, 2022]}, "draft": True},
+    )
+    assert scheme_from_dict(tomllib.loads(scheme_to_toml(scheme))) == scheme
