@@ -28,8 +28,12 @@ def _has_lone_surrogate(obj: object) -> bool:
 
 
 def check_surrogates(obj: object, raw: str | bytes, path: Path, line: int | None, what: str) -> None:
-    probe = raw.lower() if isinstance(raw, str) else raw.lower().decode("utf-8", "replace")
-    if "\\ud" in probe and _has_lone_surrogate(obj):
+    # only an escape can make a surrogate (UTF-8 cannot encode one): look for one before walking the object
+    if isinstance(raw, bytes):
+        escaped = b"\\ud" in raw or b"\\uD" in raw
+    else:
+        escaped = "\\ud" in raw or "\\uD" in raw
+    if escaped and _has_lone_surrogate(obj):
         raise InputFileError(
             path, f"{what}: a lone surrogate escape (\\ud800-\\udfff without its pair) is not text", line
         )
