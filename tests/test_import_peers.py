@@ -364,3 +364,27 @@ def test_absurd_nesting_is_one_line(cli, project_path, tmp_path, name, content):
     f.write_text(content, encoding="utf-8")
     result = cli("import", project_path, f)
     assert result.code == 1 and "nested too deeply" in result.err and "Traceback" not in result.err
+
+
+def test_brat_text_with_a_byte_order_mark(cli, project_path, tmp_path):
+    folder = tmp_path / "bom"
+    folder.mkdir()
+    (folder / "d.txt").write_bytes("\ufeffKabul fell.".encode())
+    (folder / "d.ann").write_text("T1\tGPE 1 6\tKabul\n", encoding="utf-8")  # brat counts the BOM
+    assert cli("import", project_path, folder).code == 0
+    assert layers(project_path) == {("d", "imported"): [("GPE", "Kabul")]}
+
+
+def test_unlabelled_regions_are_counted(cli, project_path, tmp_path):
+    tasks = json.loads((PEERS / "labelstudio.json").read_text(encoding="utf-8"))
+    tasks[1]["annotations"][0]["result"][0]["value"]["labels"] = []
+    f = tmp_path / "ls.json"
+    f.write_text(json.dumps(tasks), encoding="utf-8")
+    result = cli("import", project_path, f)
+    assert result.code == 0 and "1 region(s) without a label" in result.out
+    rows = [json.loads(x) for x in (PEERS / "prodigy_ner.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows[0]["spans"].append({"start": 0, "end": 1, "token_start": 0, "token_end": 0})
+    g = tmp_path / "rel.jsonl"
+    g.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = cli("import", project_path, g)
+    assert result.code == 0 and "1 span(s) without a label" in result.out

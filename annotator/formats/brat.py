@@ -39,6 +39,8 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
     if not txt.exists():
         raise InputFileError(path, f"brat annotations without their text: {txt.name} is missing")
     text = read_text_file(txt)
+    with open(txt, "rb") as fh:  # brat keeps a byte order mark, so its offsets count it: we drop it
+        bom = 1 if fh.read(3) == b"\xef\xbb\xbf" else 0
     try:
         ann_text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
@@ -61,7 +63,7 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
             raise InputFileError(path, f"a brat .ann line: expected 'ID<TAB>annotation', got {line[:60]!r}", number)
         kind = key[0]
         if kind == "T":
-            textbounds[key] = _textbound(fields, text, path, number, counts, problems)
+            textbounds[key] = _textbound(fields, text, path, number, counts, problems, bom)
         elif kind == "E":
             parts = fields[1].split()
             if not parts or ":" not in parts[0]:
@@ -120,7 +122,7 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
 
 
 def _textbound(
-    fields: list[str], text: str, path: Path, number: int, counts: Counter, problems: list[str]
+    fields: list[str], text: str, path: Path, number: int, counts: Counter, problems: list[str], bom: int = 0
 ) -> tuple[int, int, str, int]:
     head = fields[1].split(" ", 1)
     if len(head) != 2 or not head[0]:
@@ -131,7 +133,7 @@ def _textbound(
         nums = piece.split()
         if len(nums) != 2 or not all(n.isdigit() for n in nums):
             raise InputFileError(path, f"a brat T line has bad offsets {ranges!r}", number)
-        pieces.append((int(nums[0]), int(nums[1])))
+        pieces.append((int(nums[0]) - bom, int(nums[1]) - bom))
     start, end = min(p[0] for p in pieces), max(p[1] for p in pieces)
     if not 0 <= start < end <= len(text):
         raise InputFileError(

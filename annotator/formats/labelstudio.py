@@ -102,8 +102,11 @@ def _results(results: object, doc: Document, counts: Counter, problems: list[str
             counts[f"{kind or 'untyped'} result(s)"] += 1
             continue
         start, end = _int(value.get("start"), f"result[{i}] start"), _int(value.get("end"), f"result[{i}] end")
-        labels = value.get("labels") or []
-        if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
+        labels = value.get("labels")
+        if labels == []:  # a region whose label was removed
+            counts["region(s) without a label"] += 1
+            continue
+        if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
             raise _Bad(f"result[{i}] needs 'labels' (a list of label names)")
         expected = value.get("text") if isinstance(value.get("text"), str) else None
         got = offsets.resolve(start, end, expected, unit=offsets.guess_unit([(start, end)]))
