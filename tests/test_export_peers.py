@@ -96,8 +96,7 @@ def test_round_trip(cli, source, tmp_path, name, fmt, stance):
     assert result.code == 0, result
     want = content(source)
     got = content(back)
-    if fmt == "brat":  # brat names documents by file: "afp/1" becomes afp_1
-        got = {k.replace("afp_1", "afp/1"): v for k, v in got.items()}
+    if fmt == "brat":  # brat names documents by file: "afp/1" is afp/1.txt and afp/1.ann
         assert "stance label(s)" in (tmp_path / name / "export.report.json").read_text(encoding="utf-8")
     if not stance:
         want = {k: (*v[:3], {}) for k, v in want.items()}
@@ -127,16 +126,16 @@ def test_label_studio_holds_every_layer(cli, source, tmp_path):
 def test_brat_files(cli, source, tmp_path):
     out = tmp_path / "brat"
     assert cli("export", source, str(out) + "/", "--annotator", "alice").code == 0
-    assert sorted(p.name for p in out.iterdir()) == [
-        "afp_1.ann",
-        "afp_1.txt",
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.*")) == [
+        "afp/1.ann",
+        "afp/1.txt",
         "annotation.conf",
         "export.report.json",
         "voa-2.ann",
         "voa-2.txt",
     ]
-    assert (out / "afp_1.txt").read_bytes() == TEXT.encode("utf-8")  # CRLF kept: brat counts it
-    ann = (out / "afp_1.ann").read_text(encoding="utf-8")
+    assert (out / "afp" / "1.txt").read_bytes() == TEXT.encode("utf-8")  # CRLF kept: brat counts it
+    ann = (out / "afp" / "1.ann").read_text(encoding="utf-8")
     assert "\tATTACK " in ann and "E1\tATTACK:T" in ann and " Attacker:T" in ann
     conf = (out / "annotation.conf").read_text(encoding="utf-8")
     assert "[events]" in conf and "ATTACK\tAttacker?:<ENTITY>" in conf
@@ -272,3 +271,13 @@ def test_scheme_toml_keeps_odd_text_and_extra_tables():
         extra={"project": {"funder": "ERC", "years": [2021, 2022]}, "draft": True},
     )
     assert scheme_from_dict(tomllib.loads(scheme_to_toml(scheme))) == scheme
+
+
+def test_brat_file_names_never_leave_the_folder():
+    from annotator.formats.brat import file_stem
+
+    taken: set[str] = set()
+    assert file_stem("../../etc/passwd", taken) == "_./_./etc/passwd"
+    assert file_stem(".hidden", taken) == "_hidden"
+    assert file_stem('a:b*c?"d', taken) == "a_b_c__d"
+    assert file_stem('A:B*C?"D', taken) == "A_B_C__D-2"  # the same name on a case-insensitive disk

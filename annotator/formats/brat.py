@@ -163,9 +163,10 @@ def _squeeze(text: str) -> str:
 
 # -- writing ---------------------------------------------------------------------------------------------------
 def file_stem(doc_id: str, taken: set[str]) -> str:
-    stem = _UNSAFE.sub("_", doc_id) or "document"
-    if stem.startswith("."):
-        stem = "_" + stem[1:]
+    """The file path (without extension) of a document: its id, a `/` in it a subfolder (so a folder import of
+    the export gives the same ids back); characters no file name can hold, and leading dots, become `_`."""
+    parts = [_UNSAFE.sub("_", part) for part in doc_id.split("/")]
+    stem = "/".join(("_" + part[1:] if part.startswith(".") else part) or "_" for part in parts) or "document"
     base, n = stem, 1
     while stem.lower() in taken:
         n += 1
@@ -232,6 +233,7 @@ def write(pairs: Iterable[tuple[Document, Annotation]], folder: Path, scheme, re
         stem = file_stem(doc.id, taken)
         if stem != doc.id:
             report.warnings.append(f"document {doc.id!r} is written as {stem}.txt (a file name cannot hold its id)")
+        (folder / stem).parent.mkdir(parents=True, exist_ok=True)
         (folder / f"{stem}.txt").write_bytes(doc.text.encode("utf-8"))
         (folder / f"{stem}.ann").write_text(layer_to_ann(doc, ann), encoding="utf-8", newline="\n")
         labels.update(s.label for s in ann.spans)

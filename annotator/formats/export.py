@@ -81,7 +81,7 @@ def check_output(out: Path, project_path: str | Path | None, force: bool, folder
     if out.exists() and not force and not (folder and not any(out.iterdir())):
         raise ExportError(f"{out}: already exists; add --force to replace it")
     if out.exists() and folder:
-        strangers = [p.name for p in out.iterdir() if p.is_dir() or not _EXPORT_FILE.match(p.name)]
+        strangers = [p.name for p in out.rglob("*") if not p.is_dir() and not _EXPORT_FILE.match(p.name)]
         if strangers:  # --force replaces an earlier export, never a folder of other things
             raise ExportError(
                 f"{out}: holds files no export writes ({', '.join(sorted(strangers)[:3])}); "
