@@ -388,3 +388,31 @@ def test_unlabelled_regions_are_counted(cli, project_path, tmp_path):
     g.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     result = cli("import", project_path, g)
     assert result.code == 0 and "1 span(s) without a label" in result.out
+
+
+def test_label_studio_offsets_counted_by_the_browser(cli, project_path, tmp_path):
+    """An older Label Studio counted UTF-16 units in the page's text, where each CRLF is one line feed."""
+    text = "😀 Line one.\r\nKabul 🇦🇫 fell.\r\nHerat too."
+    page = text.replace("\r\n", "\n")
+
+    def units(i: int) -> int:
+        return len(page[:i].encode("utf-16-le")) // 2
+
+    k, h = page.index("Kabul"), page.index("Herat")
+    results = [
+        {"id": "r1", "type": "labels", "from_name": "label", "to_name": "text",
+         "value": {"start": units(k), "end": units(k + 5), "text": "Kabul", "labels": ["GPE"]}},
+        {"id": "r2", "type": "labels", "from_name": "label", "to_name": "text",
+         "value": {"start": units(h), "end": units(h + 5), "text": "Herat", "labels": ["GPE"]}},
+        {"id": "r3", "type": "labels", "from_name": "label", "to_name": "text",
+         "value": {"start": units(k), "end": units(h + 5), "text": page[k : h + 5], "labels": ["EVENT"]}},
+    ]  # fmt: skip
+    f = tmp_path / "old_ls.json"
+    f.write_text(
+        json.dumps([{"id": 1, "data": {"text": text}, "annotations": [{"completed_by": 1, "result": results}]}])
+    )
+    result = cli("import", project_path, f)
+    assert result.code == 0 and "matching no offset unit" not in result.out, result
+    assert layers(project_path) == {
+        ("old_ls-1", "user1"): [("EVENT", "Kabul 🇦🇫 fell.\r\nHerat"), ("GPE", "Herat"), ("GPE", "Kabul")]
+    }

@@ -77,6 +77,16 @@ def _results(results: object, doc: Document, counts: Counter, problems: list[str
     if not isinstance(results, list):
         raise _Bad("an annotation's 'result' must be a list")
     offsets = Offsets(doc.text)
+    # regions without their text (newer exports may leave it out): one unit for the whole annotation
+    bare = [
+        (r["value"]["start"], r["value"]["end"])
+        for r in results
+        if isinstance(r, dict)
+        and isinstance(r.get("value"), dict)
+        and "text" not in r["value"]
+        and all(isinstance(r["value"].get(k), int) for k in ("start", "end"))
+    ]
+    unit = offsets.guess_unit(bare)
     spans: list[Span] = []
     regions: dict[str, tuple[str, int, int, str]] = {}  # result id -> (control, start, end, label)
     relations: list[tuple[str, str, str]] = []
@@ -109,7 +119,7 @@ def _results(results: object, doc: Document, counts: Counter, problems: list[str
         if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
             raise _Bad(f"result[{i}] needs 'labels' (a list of label names)")
         expected = value.get("text") if isinstance(value.get("text"), str) else None
-        got = offsets.resolve(start, end, expected, unit=offsets.guess_unit([(start, end)]))
+        got = offsets.resolve(start, end, expected, unit=unit)
         if got is None:
             if expected is None:
                 raise _Bad(describe_mismatch(doc.text, start, end, None))
