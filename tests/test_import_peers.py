@@ -416,3 +416,13 @@ def test_label_studio_offsets_counted_by_the_browser(cli, project_path, tmp_path
     assert layers(project_path) == {
         ("old_ls-1", "user1"): [("EVENT", "Kabul 🇦🇫 fell.\r\nHerat"), ("GPE", "Herat"), ("GPE", "Kabul")]
     }
+
+
+def test_label_studio_tasks_without_annotations(cli, project_path, tmp_path):
+    f = tmp_path / "tasks.json"
+    f.write_text(json.dumps([{"data": {"text": "Kabul fell.", "source": "AFP"}}, {"data": {"text": "Herat fell."}}]))
+    result = cli("import", project_path, f)
+    assert result.code == 0, result
+    with Project.open(project_path) as p:
+        assert p.document_count() == 2 and not p.annotators()
+        assert p.document(p.document_ids()[0]).meta == {"source": "AFP"}

@@ -27,7 +27,7 @@ def json_kind(obj: object) -> str:
     """The tool that writes objects like this one: labelstudio, prodigy, doccano or jsonl (ours)."""
     if not isinstance(obj, dict):
         return "jsonl"
-    if isinstance(obj.get("data"), dict) and any(k in obj for k in ("annotations", "predictions", "completions")):
+    if isinstance(obj.get("data"), dict):  # a task (doccano 1.0's "data" is the text, a string)
         return "labelstudio"
     if "annotation_id" in obj or any(
         isinstance(v, list) and v and isinstance(v[0], dict) and "labels" in v[0] and "start" in v[0]
