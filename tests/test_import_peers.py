@@ -67,11 +67,11 @@ def test_doccano_old_export_keeps_users_apart(cli, project_path):
     result = cli("import", project_path, PEERS / "doccano_old.jsonl")
     assert result.code == 0, result
     assert layers(project_path) == {
-        ("doccano_old-3", "user1"): [("4", "Herat")],
-        ("doccano_old-3", "user2"): [("3", "Taliban")],
+        ("doccano-3", "user1"): [("4", "Herat")],
+        ("doccano-3", "user2"): [("3", "Taliban")],
     }
     with Project.open(project_path) as p:
-        assert p.document("doccano_old-3").meta["source"] == "RFI"
+        assert p.document("doccano-3").meta["source"] == "RFI"
 
 
 def test_label_studio_json_export(cli, project_path):
@@ -91,8 +91,8 @@ def test_label_studio_json_min_export(cli, project_path):
     assert result.code == 0, result
     assert "1 sentiment value(s)" in result.out
     assert layers(project_path) == {
-        ("labelstudio_min-41", "user1"): [("ORG", "Taliban")],
-        ("labelstudio_min-42", "bob@example.org"): [("GPE", "Herat")],
+        ("labelstudio-41", "user1"): [("ORG", "Taliban")],
+        ("labelstudio-42", "bob@example.org"): [("GPE", "Herat")],
     }
 
 
@@ -104,7 +104,7 @@ def test_label_studio_span_matching_no_unit_is_reported_not_stored(cli, project_
     result = cli("import", project_path, bad)
     assert result.code == 0, result
     assert "1 span(s) matching no offset unit" in result.out and "should read 'Herat'" in result.err
-    assert layers(project_path)[("shifted-42", "bob@example.org")] == []
+    assert layers(project_path)[("labelstudio-42", "bob@example.org")] == []
 
 
 def test_brat_folder_events_and_counts(cli, project_path):
@@ -414,7 +414,7 @@ def test_label_studio_offsets_counted_by_the_browser(cli, project_path, tmp_path
     result = cli("import", project_path, f)
     assert result.code == 0 and "matching no offset unit" not in result.out, result
     assert layers(project_path) == {
-        ("old_ls-1", "user1"): [("EVENT", "Kabul 🇦🇫 fell.\r\nHerat"), ("GPE", "Herat"), ("GPE", "Kabul")]
+        ("labelstudio-1", "user1"): [("EVENT", "Kabul 🇦🇫 fell.\r\nHerat"), ("GPE", "Herat"), ("GPE", "Kabul")]
     }
 
 
@@ -426,3 +426,20 @@ def test_label_studio_tasks_without_annotations(cli, project_path, tmp_path):
     with Project.open(project_path) as p:
         assert p.document_count() == 2 and not p.annotators()
         assert p.document(p.document_ids()[0]).meta == {"source": "AFP"}
+
+
+def test_tool_example_numbers_are_stable_ids_that_never_clash(cli, project_path, tmp_path):
+    """doccano exports one file per user with the same example ids: one document, one layer per file. Another
+    project's example 1 (another text) becomes a document of its own."""
+    alice, bob, other = tmp_path / "alice.jsonl", tmp_path / "bob.jsonl", tmp_path / "other.jsonl"
+    alice.write_text(json.dumps({"id": 1, "text": "Kabul fell.", "label": [[0, 5, "GPE"]]}) + "\n", encoding="utf-8")
+    bob.write_text(json.dumps({"id": 1, "text": "Kabul fell.", "label": [[0, 5, "LOC"]]}) + "\n", encoding="utf-8")
+    other.write_text(json.dumps({"id": 1, "text": "Herat fell.", "label": []}) + "\n", encoding="utf-8")
+    assert cli("import", project_path, alice, "--annotator", "alice").code == 0
+    assert cli("import", project_path, bob, "--annotator", "bob").code == 0
+    result = cli("import", project_path, other)
+    assert result.code == 0, result
+    with Project.open(project_path) as p:
+        ids = p.document_ids()
+        assert ids[0] == "doccano-1" and ids[1].startswith("doccano-1-") and len(ids) == 2
+        assert p.annotators_of("doccano-1") == ["alice", "bob"]

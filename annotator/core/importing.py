@@ -48,6 +48,9 @@ class ImportRecord:
     skip: bool = False
     # spans the file has that fit the text in no offset unit: reported, never stored
     problems: list[str] = field(default_factory=list)
+    # the id is a tool's example number (doccano, Label Studio): the same in every export of that project, but
+    # another project's example may have it too; a clash with another text gets the text's hash appended
+    weak_id: bool = False
 
 
 @dataclass
@@ -200,6 +203,8 @@ def _import(
             if not doc.text:
                 raise InputFileError(rec.path, "the article text is empty", rec.line)
             h = doc_store.text_hash(doc.text)
+            if rec.weak_id and doc.id in ids and ids[doc.id] != h:
+                doc = replace(doc, id=f"{doc.id}-{h[:8]}")
             doc_id = doc.id
             if doc.id in ids:
                 if ids[doc.id] != h:

@@ -98,8 +98,9 @@ def _records(obj: object, path: Path, line: int) -> Iterator[ImportRecord]:
     known |= {"Comments", "comments", "events", "stance", "stance_evidence", "annotation_approver", "user"}
     meta = {**{k: v for k, v in obj.items() if k not in known}, **meta}
     ident = obj.get("id")
-    if isinstance(ident, int) and not isinstance(ident, bool):
-        ident = f"{path.stem}-{ident}"  # doccano numbers examples per project: the file keeps them apart
+    weak = isinstance(ident, int) and not isinstance(ident, bool)
+    if weak:
+        ident = f"doccano-{ident}"  # an example number: the same in every export (and user file) of the project
     base = record_from_json({"id": ident, "text": text, "meta": meta}, str(path), line)
     counts: Counter = Counter()
     triples = [t for key in ("label", "labels", "entities", "annotations") for t in _triples(obj, key, counts)]
@@ -132,6 +133,7 @@ def _records(obj: object, path: Path, line: int) -> Iterator[ImportRecord]:
     users = sorted(by_user, key=str) if by_user else [None]
     for n, user in enumerate(users):
         rec = ImportRecord(Document(base.document.id, text, base.document.meta), path=str(path), line=line)
+        rec.weak_id = weak
         if n == 0:
             rec.not_imported.update(counts)
         if has_work or user is not None:

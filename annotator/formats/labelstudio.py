@@ -61,8 +61,8 @@ def _document(data: dict, task_id: object, path: Path, line: int, text_key: str 
             raise _Bad("no 'text' in the task's data")
         text = data[strings[0]]
     ident = data.get("id")
-    if ident is None or ident == "":
-        ident = f"{path.stem}-{task_id}" if task_id is not None else None
+    if ident is None or ident == "":  # a task number: the same in every export of the project (see weak_id)
+        ident = f"labelstudio-{task_id}" if task_id is not None else None
     # our export keeps meta under data.meta; other tasks' data fields (title, url...) become meta
     meta = (
         data["meta"]
@@ -185,6 +185,8 @@ def _task(task: dict, path: Path, line: int) -> Iterator[ImportRecord]:
         records.append(rec)
     if not records:
         records.append(ImportRecord(doc, None, str(path), line))
+    for rec in records:
+        rec.weak_id = "id" not in task["data"]
     records[0].not_imported.update(counts)
     yield from records
 
@@ -219,6 +221,7 @@ def _min(obj: object, path: Path, line: int) -> ImportRecord:
     rec = ImportRecord(doc, ann if has_work else None, str(path), line)
     rec.problems = problems
     rec.not_imported.update(counts)
+    rec.weak_id = not isinstance(obj.get("id"), str)
     return rec
 
 
