@@ -46,19 +46,25 @@ CASES = {
         "r.jsonl:1",
         "end must be greater than start",
     ),
-    "unknown_label": (
+    "padded_label": (
         lambda d: _jsonl(
-            d / "l.jsonl", GOOD, {**GOOD, "annotator": "a", "spans": [{"start": 0, "end": 5, "label": "CITY"}]}
+            d / "l.jsonl", GOOD, {**GOOD, "annotator": "a", "spans": [{"start": 0, "end": 5, "label": " CITY"}]}
         ),
         "l.jsonl:2",
-        "'CITY' is not in the scheme",
+        "' CITY' must have no surrounding spaces",
     ),
-    "unknown_event": (
+    "control_event_type": (
         lambda d: _jsonl(
-            d / "e.jsonl", {**GOOD, "annotator": "a", "events": [{"type": "PARTY", "trigger": {"start": 0, "end": 5}}]}
+            d / "e.jsonl",
+            {**GOOD, "annotator": "a", "events": [{"type": "PAR\u200eTY", "trigger": {"start": 0, "end": 5}}]},
         ),
         "e.jsonl:1",
-        "'PARTY' is not in the scheme",
+        "control or invisible formatting characters",
+    ),
+    "lone_surrogate": (
+        lambda d: (d / "s.jsonl").write_text('{"text": "ok"}\n{"text": "ab\\ud800cd"}\n', encoding="utf-8"),
+        "s.jsonl:2",
+        "lone surrogate",
     ),
     "unknown_stance": (
         lambda d: _jsonl(d / "s.jsonl", {**GOOD, "annotator": "a", "stance": {"Taliban": "love"}}),

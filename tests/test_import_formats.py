@@ -73,16 +73,16 @@ def test_csv_text_column_and_meta(cli, project_path, tmp_path):
         assert p.document("r1").meta == {"title": "First"}
 
 
-def test_duplicates_skipped_and_reported(cli, project_path, tmp_path):
+def test_text_duplicates_are_own_documents_and_reported(cli, project_path, tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("Same text.", encoding="utf-8")
     (tmp_path / "in" / "b.txt").write_text("Same text.", encoding="utf-8")
     result = cli("import", project_path, tmp_path / "in")
     assert result.code == 0
-    assert "skipped 1 duplicate" in result.out
+    assert "1 text duplicate(s)" in result.out
     assert "b.txt" in result.err and "a.txt" in result.err
     with Project.open(project_path) as p:
-        assert p.document_ids() == ["a.txt"]
+        assert p.document_ids() == ["a.txt", "b.txt"]
 
 
 def test_import_into_missing_project_fails(cli, tmp_path):

@@ -69,7 +69,7 @@ def test_keys_settle_every_disagreement_into_gold(window, qtbot, cli, tmp_path):
 
     for args in (["--gold"], ["--annotator", "gold"]):
         out = tmp_path / "gold.jsonl"
-        result = cli("export", path, out, *args)
+        result = cli("export", path, out, *args, "--force")
         assert result.code == 0, result
         lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
         assert [(x["id"], x["annotator"], x["status"]) for x in lines] == [("d1", "gold", "done")]

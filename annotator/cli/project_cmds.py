@@ -11,7 +11,7 @@ from annotator.core.errors import ProjectError
 from annotator.core.importing import import_records
 from annotator.core.project import Project
 from annotator.core.scheme import default_scheme, load_scheme
-from annotator.formats import read_paths
+from annotator.formats import READERS, read_paths
 
 
 def register(sub) -> None:
@@ -30,8 +30,9 @@ def register(sub) -> None:
     p = add_command(
         sub,
         "import",
-        "Import articles (txt files or folders, JSONL, CSV) and any annotations they carry, in one transaction.",
-        "annotator import war.annotator samples/ articles.jsonl --annotator alice",
+        "Import articles (txt, JSONL, CSV, CoNLL, CoNLL-U, .spacy, Prodigy, doccano, Label Studio, brat, WebAnno TSV) "
+        "and the annotations they carry, in one transaction.",
+        "annotator import war.annotator samples/ articles.jsonl doccano.jsonl brat_folder/ --annotator alice",
         cmd_import,
     )
     p.add_argument("project", help="project file")
@@ -39,10 +40,24 @@ def register(sub) -> None:
     p.add_argument(
         "--format",
         default="auto",
-        choices=["auto", "txt", "jsonl", "csv", "conll", "conllu", "spacy"],
-        help="input format (default: by file extension)",
+        choices=["auto", *READERS],
+        help="input format (default: recognised from the content and extension)",
     )
-    p.add_argument("--annotator", help="annotator for annotated lines that name none")
+    p.add_argument("--annotator", help="layer for annotations that name no annotator (default: imported)")
+    p.add_argument(
+        "--replace", action="store_true", help="replace stored layers even when they are newer than the file's"
+    )
+
+    p = add_command(
+        sub,
+        "scheme",
+        "Show a project's label scheme as TOML, or write it to a file that `annotator new --scheme` reads back.",
+        "annotator scheme war.annotator --export scheme.toml",
+        cmd_scheme,
+    )
+    p.add_argument("project", help="project file")
+    p.add_argument("--export", metavar="FILE", help="write the scheme to this TOML file")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
     p = add_command(
         sub,
@@ -87,15 +102,40 @@ def open_project(path: str, readonly: bool = False) -> Project:
 def cmd_import(args) -> int:
     with open_project(args.project) as project:
         skipped: list[str] = []
-        report = import_records(project, read_paths(args.paths, args.format, skipped), args.annotator)
+        report = import_records(
+            project, read_paths(args.paths, args.format, skipped), args.annotator, replace_newer=args.replace
+        )
         report.skipped_files = skipped
         print(f"{args.project}: {report.summary()}")
         for where, doc_id, kept in report.duplicates[:20]:
-            print(f"  duplicate: {where} ({doc_id}) has the same text as {kept}", file=sys.stderr)
+            print(f"  same text: {where} ({doc_id}) has the text of {kept}", file=sys.stderr)
         if len(report.duplicates) > 20:
-            print(f"  ... and {len(report.duplicates) - 20} more duplicates", file=sys.stderr)
+            print(f"  ... and {len(report.duplicates) - 20} more with a text already there", file=sys.stderr)
+        for doc_id, name in report.kept_newer[:20]:
+            print(f"  kept: {doc_id} ({name}) is newer in the project than in the file", file=sys.stderr)
+        for problem in report.problems[:20]:
+            print(f"  note: {problem}", file=sys.stderr)
+        if len(report.problems) > 20:
+            print(f"  ... and {len(report.problems) - 20} more", file=sys.stderr)
         for path in skipped[:20]:
             print(f"  skipped (unknown file type): {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_scheme(args) -> int:
+    from annotator.core.scheme import scheme_to_toml
+    from annotator.formats.export import atomic_path, check_output
+
+    with open_project(args.project, readonly=True) as project:
+        text = scheme_to_toml(project.scheme)
+        if not args.export:
+            sys.stdout.write(text)
+            return 0
+        out = Path(args.export)
+        check_output(out, project.path, args.force, folder=False)
+        with atomic_path(out) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    print(f"wrote the scheme {project.scheme.name!r} to {out}")
     return 0
 
 

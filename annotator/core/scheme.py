@@ -133,6 +133,15 @@ class Scheme:
             raise SchemeError(f"label {label!r} is already in the scheme")
         return _finish(replace(self, entities=(*self.entities, EntityLabel(label, key, color))), "scheme")
 
+    def with_event(self, type_: str, roles: tuple[str, ...] = ()) -> Scheme:
+        if self.event(type_):
+            raise SchemeError(f"event type {type_!r} is already in the scheme")
+        return _finish(replace(self, events=(*self.events, EventType(type_, tuple(roles)))), "scheme")
+
+    def with_role(self, type_: str, role: str) -> Scheme:
+        events = tuple(replace(e, roles=(*e.roles, role)) if e.type == type_ else e for e in self.events)
+        return _finish(replace(self, events=events), "scheme")
+
 
 def _str_list(value: object, what: str, source: str) -> tuple[str, ...]:
     if value is None:
@@ -265,6 +274,47 @@ def _finish(scheme: Scheme, source: str) -> Scheme:
         for e in scheme.events
     )
     return replace(scheme, entities=entities, events=events)
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        # a JSON string is a TOML basic string, except that TOML wants DEL escaped too
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return (
+            "{"
+            + ", ".join(f"{json.dumps(str(k), ensure_ascii=False)} = {_toml_value(v)}" for k, v in value.items())
+            + "}"
+        )
+    raise SchemeError(f"cannot write {value!r} in a scheme file")
+
+
+def scheme_to_toml(scheme: Scheme) -> str:
+    """The scheme as a TOML file that `load_scheme` (and `annotator new --scheme`) reads back unchanged."""
+    lines = [
+        "# Label scheme exported by `annotator scheme --export`; `annotator new P --scheme FILE` reads it.",
+        f"name = {_toml_value(scheme.name)}",
+        f"language = {_toml_value(scheme.language)}",
+        f"guidelines = {_toml_value(scheme.guidelines)}",
+    ]
+    lines += [f"{json.dumps(str(k), ensure_ascii=False)} = {_toml_value(v)}" for k, v in scheme.extra.items()]
+    for e in scheme.entities:
+        lines += ["", "[[entities]]"] + [f"{k} = {_toml_value(v)}" for k, v in asdict(e).items()]
+    for ev in scheme.events:
+        lines += ["", "[[events]]"] + [f"{k} = {_toml_value(v)}" for k, v in asdict(ev).items()]
+    lines += [
+        "",
+        "[stance]",
+        f"targets = {_toml_value(scheme.stance_targets)}",
+        f"values = {_toml_value(scheme.stance_values)}",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def load_scheme(path: str | Path) -> Scheme:

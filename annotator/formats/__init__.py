@@ -1,11 +1,13 @@
 """File formats: one module per format. Readers yield ImportRecords; writers consume documents and layers.
 
-`read_paths` picks a reader per file (by extension, or the `--format` given) and walks folders.
+`read_paths` picks a reader per file (by extension and content, see `detect`, or the `--format` given) and walks
+folders. Document ids are file names (paths inside a folder); files that would share an id get a longer path.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,18 +29,26 @@ EXTENSIONS = {
     ".iob": "conll",
     ".conllu": "conllu",
     ".spacy": "spacy",
+    ".ann": "brat",
 }
 
 
 # format -> (module, reader function); imported on use so `import` of plain text never loads spaCy
 READERS = {
     "txt": ("annotator.formats.txt", "read_txt"),
-    "jsonl": ("annotator.formats.jsonl", "read_jsonl"),
+    "jsonl": ("annotator.formats.jsondocs", "read_ours"),  # JSONL, or a JSON array of the same objects
     "csv": ("annotator.formats.csv", "read_csv"),
     "conll": ("annotator.formats.conll", "read"),
     "conllu": ("annotator.formats.conllu", "read"),
     "spacy": ("annotator.formats.docbin", "read"),
+    "prodigy": ("annotator.formats.prodigy", "read"),
+    "doccano": ("annotator.formats.doccano", "read"),
+    "labelstudio": ("annotator.formats.labelstudio", "read"),
+    "brat": ("annotator.formats.brat", "read"),
+    "webanno": ("annotator.formats.webanno", "read"),
 }
+# files a folder may hold that are not documents (brat's configuration, our own export reports)
+_NOT_DOCUMENTS = ("annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf")
 
 
 def _reader(fmt: str):
@@ -52,8 +62,30 @@ def detect_format(path: Path) -> str | None:
     return EXTENSIONS.get(path.suffix.lower())
 
 
+def _unique_ids(items: list[tuple[Path, str]]) -> list[str]:
+    """Ids for (file, id) pairs; ids two files share are lengthened with their parent folders until unique."""
+    ids = [i for _, i in items]
+    for _ in range(32):
+        seen: dict[str, int] = {}
+        for i in ids:
+            seen[i] = seen.get(i, 0) + 1
+        clash = [n for n, i in enumerate(ids) if seen[i] > 1]
+        if not clash:
+            break
+        for n in clash:
+            path = items[n][0].resolve()
+            depth = ids[n].count("/") + 2
+            parts = path.parts[-depth:]
+            ids[n] = "/".join(parts)
+    return ids
+
+
 def read_paths(paths: list[str | Path], fmt: str = "auto", skipped: list[str] | None = None) -> Iterator[ImportRecord]:
     """Yield records from files and folders; a folder contributes its files of known types, recursively."""
+    from annotator.formats.detect import detect
+
+    plan: list[tuple[Path, str, str]] = []  # (file, format, id)
+    seen_files: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -66,16 +98,34 @@ def read_paths(paths: list[str | Path], fmt: str = "auto", skipped: list[str] | 
             )
             if not files:
                 raise InputFileError(path, "the folder holds no files to import")
+            brat_texts = {p.with_suffix(".txt") for p in files if p.suffix.lower() == ".ann"}
             for file in files:
-                file_fmt = fmt if fmt != "auto" else detect_format(file)
+                if file in brat_texts or file.name in _NOT_DOCUMENTS or file.name.endswith(".report.json"):
+                    continue
+                file_fmt = fmt if fmt != "auto" else detect(file, detect_format(file), named=False)
                 if file_fmt is None:
                     if skipped is not None:
                         skipped.append(str(file))
                     continue
-                yield from _reader(file_fmt)(file, doc_id=file.relative_to(path).as_posix())
+                rel = file.relative_to(path).as_posix()
+                if file_fmt == "brat":
+                    rel = rel[: -len(file.suffix)] if file.suffix else rel
+                plan.append((file, file_fmt, rel))
         else:
-            file_fmt = fmt if fmt != "auto" else (detect_format(path) or "txt")
-            yield from _reader(file_fmt)(path, doc_id=path.name)
+            file_fmt = fmt if fmt != "auto" else (detect(path, detect_format(path), named=True) or "txt")
+            ident = path.stem if file_fmt == "brat" else path.name
+            if file_fmt == "brat" and path.suffix.lower() != ".ann":
+                path = path.with_suffix(".ann")
+            plan.append((path, file_fmt, ident))
+    unique: list[tuple[Path, str, str]] = []
+    for file, file_fmt, ident in plan:
+        key = Path(os.path.abspath(file))
+        if key not in seen_files:  # a brat pair named by both its files, a file named twice
+            seen_files.add(key)
+            unique.append((file, file_fmt, ident))
+    ids = _unique_ids([(file, ident) for file, _, ident in unique])
+    for (file, file_fmt, _), ident in zip(unique, ids, strict=True):
+        yield from _reader(file_fmt)(file, doc_id=ident)
 
 
 def check_binary(path: Path) -> None:

@@ -39,6 +39,29 @@ class ExportReport:
         entry.update(more)
         self.entries.append(entry)
 
+    def count_layer(self, ann, holds_stance: bool = True, holds_meta: bool = True, meta: dict | None = None) -> None:
+        """Count a layer written whole by a peer format, and what of it the format cannot hold."""
+        self.counts["entity"] += len(ann.spans)
+        self.counts["trigger"] += len(ann.events)
+        if ann.events:
+            self.counts["argument"] += sum(len(e.arguments) for e in ann.events)
+        missing = self.not_representable
+        if ann.stance:
+            if holds_stance:
+                self.counts["stance"] += len(ann.stance)
+            else:
+                missing["stance label(s)"] += len(ann.stance)
+        if ann.stance_evidence:
+            missing["stance evidence span(s)"] += sum(len(v) for v in ann.stance_evidence.values())
+        if ann.note:
+            missing["note(s)"] += 1
+        if ann.flags:
+            missing["flag(s)"] += len(ann.flags)
+        if str(ann.status) != "done":
+            missing["layer(s) not done (read back as done)"] += 1
+        if meta and not holds_meta:
+            missing["document meta"] += 1
+
     def actions(self) -> Counter:
         return Counter(e["action"] for e in self.entries)
 
@@ -53,7 +76,9 @@ class ExportReport:
         if self.split:
             lines.append(f"  split: {len(self.split['train'])} train, {len(self.split['dev'])} dev document(s)")
         acts = self.actions()
-        if acts:
+        if self.format not in ("spacy", "conll", "conllu"):
+            pass  # nothing is fitted to tokens
+        elif acts:
             detail = ", ".join(f"{n} {action}" for action, n in sorted(acts.items()))
             lines.append(f"  alignment ({self.align}): {detail}; details in {self.report_path_hint}")
         else:

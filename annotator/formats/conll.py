@@ -26,6 +26,8 @@ from annotator.formats.alignment import Aligner, ExportReport, non_overlapping
 
 DOCSTART = "-DOCSTART- -X- O O"
 _PIECE = re.compile(r"\S+")
+# Columns are separated by ASCII spaces or tabs only: a token may hold a no-break space ("10\u00a0000").
+_COLUMNS = re.compile(r"[ \t]+")
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,10 @@ def write_conll(
 ) -> None:
     align = Aligner(report, report.align)
     for document, ann in pairs:
+        if not document.text.strip():
+            report.not_representable["whitespace-only document(s) (no token to write)"] += 1
+            tick()
+            continue
         doc = nlp(document.text)
         sents = sentences(doc, layer_entities(doc, document, ann, align))
         out.write(DOCSTART + "\n\n")
@@ -235,7 +241,7 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
             tags.clear()
 
     for number, line in enumerate(text.splitlines(), start=1):
-        cols = line.split()
+        cols = [c for c in _COLUMNS.split(line.strip(" \t\r\n\f\v")) if c]
         if not cols:
             end_sentence()
             continue

@@ -2,8 +2,9 @@
 
 Writing: the same words and sentences as CoNLL-2003 (see `conll`), ten columns with `_` for the syntax we
 do not annotate, `# newdoc id`, `# sent_id` and `# text` comments, and `SpaceAfter=No` where no whitespace
-follows a word, so `spacy convert -c conllu` rebuilds the words and entities. spaCy's converter only accepts
-labels of A-Z and `_`; other labels are written but reported as a warning.
+follows a word, so `spacy convert -c conllu` rebuilds the words and entities. spaCy's converter reads only the
+leading run of A-Z and `_` of a label (`Restaurant_Name` and `Rating` both become `R`) and a label starting with
+anything else (`loc`) as no entity; such labels are written as they are and reported in a warning.
 
 Reading: `# newdoc` starts a document; a sentence's `# text` is used when the words can be found in it in
 order, else the text is rebuilt from the words and `SpaceAfter=No`; sentences are joined with "\\n".
@@ -25,6 +26,23 @@ from annotator.formats.alignment import Aligner, ExportReport
 from annotator.formats.conll import DocumentBuilder, check_tag, iob_tags, layer_entities, sentences
 
 SPACY_LABEL = re.compile(r"^[A-Z_]+$")  # the label part of spaCy's MISC_NER_PATTERN
+_SPACY_PREFIX = re.compile(r"[A-Z_]+")
+
+
+def spacy_convert_warning(label: str) -> str:
+    """What `spacy convert` makes of a label its MISC pattern (`[BILU]-([A-Z_]+)`, matched at the start) cuts."""
+    found = _SPACY_PREFIX.match(label)
+    if found:
+        return (
+            f"label {label!r} is written as is, but `spacy convert` (CoNLL-U) truncates it to {found.group()!r}: "
+            "it reads only the leading A-Z and _ of a label"
+        )
+    return (
+        f"label {label!r} is written as is, but `spacy convert` (CoNLL-U) reads it as no entity: "
+        "it reads only labels starting with A-Z or _"
+    )
+
+
 _NE = re.compile(r"^(?:(?:NE|name)=)?([BIESLU]-\S+|O)$")
 
 
@@ -43,14 +61,16 @@ def write_conllu(
     align = Aligner(report, report.align)
     warned: set[str] = set()
     for document, ann in pairs:
+        if not document.text.strip():
+            report.not_representable["whitespace-only document(s) (no token to write)"] += 1
+            tick()
+            continue
         doc = nlp(document.text)
         entities = layer_entities(doc, document, ann, align)
         for span in entities:
             if not SPACY_LABEL.match(span.label_) and span.label_ not in warned:
                 warned.add(span.label_)
-                report.warnings.append(
-                    f"label {span.label_!r} is written, but spaCy's CoNLL-U converter reads only labels of A-Z and _"
-                )
+                report.warnings.append(spacy_convert_warning(span.label_))
         sents = sentences(doc, entities)
         doc_key = _one_line(document.id)
         out.write(f"# newdoc id = {doc_key}\n")

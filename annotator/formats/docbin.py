@@ -98,6 +98,8 @@ def annotation_to_doc(nlp, document: Document, ann: Annotation, stance_values, a
         report.counts["stance"] += 1
 
     doc.user_data.update(layer_to_user_data(document, ann))
+    if document.meta:
+        doc.user_data["meta"] = document.meta
     return doc
 
 
@@ -284,7 +286,8 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
         ident = (
             str(ident) if isinstance(ident, str | int) and ident != "" else base if len(docs) == 1 else f"{base}#{n}"
         )
-        document = Document(ident, doc.text, {})
+        meta = doc.user_data.get("meta")
+        document = Document(ident, doc.text, meta if isinstance(meta, dict) else {})
         ann = (
             _layer_from_user_data(doc.user_data, ident)
             if isinstance(doc.user_data.get("spans"), list | tuple)

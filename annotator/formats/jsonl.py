@@ -28,6 +28,7 @@ ANNOTATION_KEYS = frozenset(("spans", "events", "stance", "stance_evidence", "no
 def read_jsonl(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
     """Stream records line by line (a 400 MB file is never held whole in memory)."""
     from annotator.formats import check_binary
+    from annotator.formats.jsondocs import check_surrogates
 
     check_binary(path)
     any_line = False
@@ -45,6 +46,7 @@ def read_jsonl(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
                 raise InputFileError(path, f"not valid UTF-8 text (byte 0x{raw[exc.start]:02x})", number) from None
             except json.JSONDecodeError as exc:
                 raise InputFileError(path, f"not valid JSON ({exc.msg} at column {exc.colno})", number) from None
+            check_surrogates(obj, raw, path, number, "a JSON line")
             try:
                 yield record_from_json(obj, str(path), number)
             except _Bad as exc:
@@ -148,6 +150,9 @@ def annotation_from_json(obj: dict, doc_id: str, annotator: str) -> Annotation:
     flags = obj.get("flags") or []
     if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
         raise _Bad("'flags' must be a list of strings")
+    updated_at = obj.get("updated_at")  # when the layer was last changed: an older file does not replace newer work
+    if updated_at is not None and not isinstance(updated_at, str):
+        raise _Bad("'updated_at' must be a string (an ISO 8601 time)")
     return Annotation(
         document_id=doc_id,
         annotator=annotator,
@@ -158,6 +163,7 @@ def annotation_from_json(obj: dict, doc_id: str, annotator: str) -> Annotation:
         stance_evidence=evidence,
         note=note,
         flags=list(flags),
+        updated_at=updated_at,
     )
 
 
@@ -195,6 +201,8 @@ def annotation_to_json(doc: Document, ann: Annotation) -> dict:
         out["note"] = ann.note
     if ann.flags:
         out["flags"] = list(ann.flags)
+    if ann.updated_at:
+        out["updated_at"] = ann.updated_at
     return out
 
 

@@ -18,7 +18,11 @@ EXPORT_FILTERS = {
     "spaCy DocBin: your layer, for training (*.spacy)": "spacy",
     "CoNLL-2003: your layer (*.conll)": "conll",
     "CoNLL-U: your layer (*.conllu)": "conllu",
+    "Label Studio JSON: every annotator's layer (*.json)": "labelstudio",
+    "doccano JSONL: your layer (*.jsonl)": "doccano",
+    "brat standoff: your layer, a folder of .txt/.ann files (*)": "brat",
 }
+SUFFIXES = {"labelstudio": ".json", "doccano": ".jsonl", "brat": ""}
 
 
 class FileActions:
@@ -52,7 +56,10 @@ class FileActions:
 
     def choose_import(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", "", "Articles (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)"
+            self,
+            "Import articles",
+            "",
+            "Articles and annotations (*.txt *.jsonl *.json *.csv *.tsv *.conll *.conllu *.spacy *.ann);;All files (*)",
         )
         if paths:
             self.import_paths(paths)
@@ -81,17 +88,17 @@ class FileActions:
         out, chosen = QFileDialog.getSaveFileName(self, "Export annotations", "", ";;".join(EXPORT_FILTERS))
         if out:
             fmt = EXPORT_FILTERS.get(chosen, "jsonl")
-            suffix = "." + fmt
-            if not out.endswith(suffix):
+            suffix = SUFFIXES.get(fmt, "." + fmt)
+            if suffix and not out.endswith(suffix):
                 out += suffix
             self.export_to(out, fmt=fmt)
 
     def export_to(self, out: str, annotator: str | None = None, fmt: str = "jsonl") -> workers.Job:
-        """Export in the background: JSONL of every layer (or `annotator`'s), or training data of your layer."""
+        """Export in the background: every layer (or `annotator`'s) for JSONL and Label Studio, else your layer."""
         assert self.project is not None
         path = self.project.path
-        if fmt == "jsonl":
-            job = workers.Job(lambda progress: workers.export_jsonl(path, out, annotator, progress), self)
+        if fmt in ("jsonl", "labelstudio"):
+            job = workers.Job(lambda progress: workers.export_layers(path, out, fmt, annotator, progress), self)
         else:
             who = annotator or self.annotator
             job = workers.Job(lambda progress: workers.export_training(path, out, fmt, who, progress), self)

@@ -36,41 +36,30 @@ class Job(QThread):
             self.succeeded.emit(message)
 
 
-def export_jsonl(project_path: str | Path, out: str | Path, annotator: str | None, progress: Progress) -> str:
-    """Every layer (or one annotator's) as JSONL: the lossless format, what `annotator export --format jsonl` writes."""
-    from annotator.core.project import Project
-    from annotator.formats.jsonl import annotation_to_json, document_to_json, write_jsonl
-
-    with Project.open(project_path, readonly=True) as project:
-        total = project.document_count()
-        layers: dict[str, list[str]] = {}
-        for doc_id, name in project.layers(annotator):
-            layers.setdefault(doc_id, []).append(name)
-
-        def rows():
-            for i, doc in enumerate(project.iter_documents(), start=1):
-                names = layers.get(doc.id, [])
-                if not names and annotator is None:
-                    yield document_to_json(doc)
-                for name in names:
-                    yield annotation_to_json(doc, project.annotation(doc.id, name))
-                if i % 50 == 0 or i == total:
-                    progress(i, total)
-
-        tmp = Path(str(out) + ".part")
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            n = write_jsonl(rows(), fh)
-        tmp.replace(out)
-    return f"exported {n} line(s) to {out}"
-
-
-def export_training(project_path: str | Path, out: str | Path, fmt: str, annotator: str, progress: Progress) -> str:
-    """One annotator's layer as training data (spaCy DocBin, CoNLL-2003, CoNLL-U), with its alignment report."""
+def export_layers(
+    project_path: str | Path, out: str | Path, fmt: str, annotator: str | None, progress: Progress
+) -> str:
+    """Every layer (or one annotator's) as JSONL (lossless) or Label Studio JSON. The save dialog has asked
+    before replacing a file, so an existing one is replaced (through a temporary file, as every export)."""
     from annotator.core.project import Project
     from annotator.formats.export import export_project
 
     with Project.open(project_path, readonly=True) as project:
-        report = export_project(project, out, fmt, annotator=annotator, progress=progress)
+        report = export_project(project, out, fmt, annotator=annotator, progress=progress, force=True, all_layers=True)
+    return report.summary()
+
+
+def export_jsonl(project_path: str | Path, out: str | Path, annotator: str | None, progress: Progress) -> str:
+    return export_layers(project_path, out, "jsonl", annotator, progress)
+
+
+def export_training(project_path: str | Path, out: str | Path, fmt: str, annotator: str, progress: Progress) -> str:
+    """One annotator's layer: training data (spaCy DocBin, CoNLL-2003, CoNLL-U) or brat/doccano files."""
+    from annotator.core.project import Project
+    from annotator.formats.export import export_project
+
+    with Project.open(project_path, readonly=True) as project:
+        report = export_project(project, out, fmt, annotator=annotator, progress=progress, force=True)
     return report.summary()
 
 
