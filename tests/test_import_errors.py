@@ -51,7 +51,7 @@ CASES = {
             d / "l.jsonl", GOOD, {**GOOD, "annotator": "a", "spans": [{"start": 0, "end": 5, "label": " CITY"}]}
         ),
         "l.jsonl:2",
-        "' CITY' must have no surrounding spaces",
+        "' CITY' has a space at the start or end",
     ),
     "control_event_type": (
         lambda d: _jsonl(
@@ -59,7 +59,7 @@ CASES = {
             {**GOOD, "annotator": "a", "events": [{"type": "PAR\u200eTY", "trigger": {"start": 0, "end": 5}}]},
         ),
         "e.jsonl:1",
-        "control or invisible formatting characters",
+        "contains a bidirectional control character",
     ),
     "lone_surrogate": (
         lambda d: (d / "s.jsonl").write_text('{"text": "ok"}\n{"text": "ab\\ud800cd"}\n', encoding="utf-8"),

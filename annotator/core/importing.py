@@ -10,17 +10,16 @@ annotator, and not even that when the stored layer is newer than the imported on
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from annotator.core.errors import AnnotatorError, InputFileError, SchemeError
+from annotator.core.errors import AnnotatorError, InputFileError
 from annotator.core.model import Annotation, Document
 from annotator.core.project import Project
 from annotator.core.scheme import Scheme
-from annotator.core.validation import check_annotation, check_annotator_name
+from annotator.core.validation import check_annotation, check_annotator_name, check_name
 from annotator.store import annotations as ann_store
 from annotator.store import documents as doc_store
 from annotator.store import suggestions as sugg_store
@@ -114,14 +113,9 @@ def _when(stamp: str | None) -> datetime | None:
 
 
 def check_scheme_name(name: object, what: str) -> str:
-    """A label, event type or role a file brings: non-empty, no surrounding space, no control characters."""
-    if not isinstance(name, str) or not name.strip():
-        raise SchemeError(f"{what} {name!r} is empty")
-    if name != name.strip() or len(name) > 100:
-        raise SchemeError(f"{what} {name!r} must have no surrounding spaces and at most 100 characters")
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name):
-        raise SchemeError(f"{what} {name!r} holds control or invisible formatting characters")
-    return name
+    """A label, event type or role a file brings: the one name rule of `core.validation` (no space inside, which
+    would break CoNLL columns)."""
+    return check_name(name, what, label=True)
 
 
 def import_records(
