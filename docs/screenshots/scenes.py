@@ -107,9 +107,11 @@ def main() -> int:
             for _ in range(6):
                 QTest.keyClick(view, Qt.Key_Tab)  # focus the first open suggestion
         elif scene == "relabel":
-            QTest.keyClick(view, Qt.Key_Tab)
-            QTest.keyClick(view, Qt.Key_Tab)
-            QTest.keyClick(view, Qt.Key_Tab)  # the confirmed NORP span "Afghan"
+            session = window.session
+            norp = next(i for i in session.state.items if i.label == "NORP")
+            session.focus_item(norp.key)
+            QTest.keyClick(view, Qt.Key_Return)  # accept the NORP suggestion "Afghan"
+            session.focus_item(("span", norp.start, norp.end, "NORP"))
             QTest.keyClick(view, Qt.Key_3)  # relabel it as ORG
         elif scene == "shortcuts":
             window.show_shortcuts()
