@@ -440,3 +440,26 @@ def test_evidence_is_marked_and_all_arguments_can_be_shown(tmp_path, qtbot):
     view.viewport().repaint()
     assert f"❝ {target}" in [text for _, _, text in view.tag_boxes]
     window.close()
+
+
+def test_file_export_offers_every_format_and_the_training_split(tmp_path, qtbot):
+    from annotator.gui.file_actions import EXPORT_FILTERS
+
+    assert set(EXPORT_FILTERS.values()) == {"jsonl", "spacy", "conll", "conllu", "labelstudio", "doccano", "brat"}
+    path = make_project(tmp_path)
+    with Project.open(path) as project:
+        for doc_id in ("a1", "a2", "a3"):
+            project.add_span(doc_id, "alice", 0, 3, "ORG")
+            project.set_status(doc_id, "alice", "done")
+    window = open_window(path, annotator="alice")
+    qtbot.addWidget(window)
+    out = tmp_path / "train"
+    job = window.export_to(str(out), fmt="spacy", dev=0.34)
+    with qtbot.waitSignal(job.finished, timeout=60000):
+        pass
+    assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".json")) == [
+        "config.cfg",
+        "dev.spacy",
+        "train.spacy",
+    ]
+    window.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QProgressDialog
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
@@ -89,11 +89,31 @@ class FileActions:
         if out:
             fmt = EXPORT_FILTERS.get(chosen, "jsonl")
             suffix = SUFFIXES.get(fmt, "." + fmt)
+            dev = None
+            if fmt == "spacy":  # training data: optionally hold out a share of the articles for evaluation
+                share, ok = QInputDialog.getDouble(
+                    self,
+                    "Training split",
+                    "Share of articles held out as the dev set (0: none; with a split the export is a folder with "
+                    "train.spacy, dev.spacy and config.cfg):",
+                    0.2,
+                    0.0,
+                    0.9,
+                    2,
+                )
+                if not ok:
+                    return
+                dev = share or None
+                if dev is not None:
+                    suffix = ""
+                    out = out.removesuffix(".spacy")
             if suffix and not out.endswith(suffix):
                 out += suffix
-            self.export_to(out, fmt=fmt)
+            self.export_to(out, fmt=fmt, dev=dev)
 
-    def export_to(self, out: str, annotator: str | None = None, fmt: str = "jsonl") -> workers.Job:
+    def export_to(
+        self, out: str, annotator: str | None = None, fmt: str = "jsonl", dev: float | None = None
+    ) -> workers.Job:
         """Export in the background: every layer (or `annotator`'s) for JSONL and Label Studio, else your layer."""
         assert self.project is not None
         path = self.project.path
@@ -101,7 +121,7 @@ class FileActions:
             job = workers.Job(lambda progress: workers.export_layers(path, out, fmt, annotator, progress), self)
         else:
             who = annotator or self.annotator
-            job = workers.Job(lambda progress: workers.export_training(path, out, fmt, who, progress), self)
+            job = workers.Job(lambda progress: workers.export_training(path, out, fmt, who, progress, dev), self)
         job.succeeded.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         job.failed.connect(lambda msg: show_message(self, "Export failed", msg))
         self._run_job(job, "Exporting…")

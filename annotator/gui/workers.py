@@ -53,13 +53,17 @@ def export_jsonl(project_path: str | Path, out: str | Path, annotator: str | Non
     return export_layers(project_path, out, "jsonl", annotator, progress)
 
 
-def export_training(project_path: str | Path, out: str | Path, fmt: str, annotator: str, progress: Progress) -> str:
-    """One annotator's layer: training data (spaCy DocBin, CoNLL-2003, CoNLL-U) or brat/doccano files."""
+def export_training(
+    project_path: str | Path, out: str | Path, fmt: str, annotator: str, progress: Progress, dev: float | None = None
+) -> str:
+    """One annotator's layer: training data (spaCy DocBin, CoNLL-2003, CoNLL-U; `dev`: the share of articles
+    held out for evaluation, spaCy only, written as a folder with train.spacy, dev.spacy and config.cfg) or
+    brat/doccano files."""
     from annotator.core.project import Project
     from annotator.formats.export import export_project
 
     with Project.open(project_path, readonly=True) as project:
-        report = export_project(project, out, fmt, annotator=annotator, progress=progress, force=True)
+        report = export_project(project, out, fmt, annotator=annotator, dev=dev, progress=progress, force=True)
     return report.summary()
 
 
