@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "annotator.cli.export_cmd",
     "annotator.cli.gui_cmds",
     "annotator.cli.suggest_cmd",
+    "annotator.cli.train_cmd",
     "annotator.cli.agreement_cmds",
     "annotator.cli.check_cmd",
 )

@@ -39,6 +39,7 @@ from annotator.store import database, document_queries, documents, operation_log
 from annotator.store import labels as label_store
 from annotator.store import stats as stat_store
 from annotator.store import suggestions as sugg_store
+from annotator.store import training as training_store
 
 
 class Project:
@@ -498,6 +499,19 @@ class Project:
         with self.db.atomic():
             self.log("unreject_suggestion", doc_id, annotator, kind=kind, start=start)
             sugg_store.unreject(self.db, doc_id, annotator, kind, start, end, label)
+
+    # -- training runs ---------------------------------------------------------------------------------------
+    def record_training(self, run: dict) -> None:
+        with self.db.atomic():
+            training_store.record(self.db, run)
+            self.log("train", None, run.get("layer"), model=run.get("name"))
+
+    def training_runs(self) -> list[dict]:
+        return training_store.runs(self.db)
+
+    def latest_training(self) -> dict | None:
+        runs = self.training_runs()
+        return runs[-1] if runs else None
 
     # -- statistics ------------------------------------------------------------------------------------------
     def stats(self) -> dict:

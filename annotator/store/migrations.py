@@ -196,4 +196,23 @@ def m003_operation_log(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_training_runs(db: Database) -> None:
+    # Each `annotator train`: when, which layer, how many articles, the held-out scores per label and source,
+    # and the source chosen per label; the model itself lives in PROJECT.models/NAME/, never in this file.
+    _run(
+        db,
+        """
+        CREATE TABLE training_runs (
+            id INTEGER PRIMARY KEY,
+            time TEXT NOT NULL,
+            name TEXT NOT NULL,
+            layer TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            record TEXT NOT NULL
+        );
+        """,
+    )
+
+
 KNOWN = [m.name for m in migrations._migrations]

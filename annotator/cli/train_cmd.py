@@ -1,0 +1,83 @@
+"""`train`: train a spaCy pipeline on a layer's done articles and compare it, per label, with the base pipeline
+and the learned patterns on held-out articles (see annotator.nlp.training)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from annotator.cli import add_command
+from annotator.cli.project_cmds import open_project
+
+
+def register(sub) -> None:
+    p = add_command(
+        sub,
+        "train",
+        "Train a spaCy pipeline on the articles a layer marked done; evaluate it per label against the base "
+        "pipeline and the learned patterns on held-out articles; record the run in the project.",
+        "annotator train war.annotator --annotator alice --dev 0.2 --max-minutes 10",
+        cmd_train,
+    )
+    p.add_argument("project", help="project file")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--annotator", metavar="NAME", help="the layer to learn from (default: gold, else the only one)")
+    who.add_argument("--gold", action="store_true", help="learn from the adjudicated gold layer")
+    p.add_argument("--components", default="ner", help="what to train, comma-separated (this version: ner)")
+    p.add_argument("--dev", type=float, default=0.2, help="share of the done articles held out (default 0.2)")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the held-out split (default 0)")
+    p.add_argument("--max-steps", type=int, default=None, metavar="N", help="stop after N training steps")
+    p.add_argument(
+        "--max-minutes", type=float, default=None, metavar="M", help="stop after M minutes (the best model is kept)"
+    )
+    p.add_argument("--name", default=None, help="the model's folder name in PROJECT.models/ (default: the time)")
+    p.add_argument("--progress", choices=["bar", "json", "none"], default="bar", help="progress output")
+
+
+def _fmt(value) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else "-"
+
+
+def cmd_train(args) -> int:
+    from annotator.nlp.training import train_project
+
+    def progress(event: dict) -> None:
+        if args.progress == "json":
+            print(json.dumps(event), flush=True)
+        elif args.progress == "bar" and event["event"] == "start":
+            print(
+                f"training on layer {event['layer']!r}: {event['train']} article(s), {event['dev']} held out",
+                file=sys.stderr,
+            )
+
+    with open_project(args.project) as project:
+        result = train_project(
+            project,
+            annotator=args.annotator,
+            gold=args.gold,
+            components=tuple(c.strip() for c in args.components.split(",") if c.strip()),
+            dev=args.dev,
+            seed=args.seed,
+            max_steps=args.max_steps,
+            max_minutes=args.max_minutes,
+            name=args.name,
+            progress=progress,
+        )
+    if args.progress == "json":
+        print(json.dumps({"event": "done", **result.to_dict()}), flush=True)
+        return 0
+    print(
+        f"trained {result.name} on layer {result.layer!r}: {result.train_documents} article(s), "
+        f"{result.dev_documents} held out, {result.seconds:.0f} s ({result.stopped}); saved in {result.folder}"
+    )
+    print(f"\n{'label':<14} {'trained F1':>10} {'base F1':>8} {'patterns F1':>11}   suggestions from")
+    for label, by_source in result.scores.items():
+        f = {k: v["f1"] for k, v in by_source.items()}
+        print(
+            f"{label:<14} {_fmt(f['trained']):>10} {_fmt(f['model']):>8} {_fmt(f['pattern']):>11}   "
+            f"{result.choice.get(label, '-')}"
+        )
+    if result.too_few:
+        few = ", ".join(f"{k} ({v})" for k, v in result.too_few.items())
+        print(f"\nfewer than 5 examples, not learned well yet: {few}")
+    return 0

@@ -1,0 +1,93 @@
+"""`annotator train` (issue 14): a tiny project trains in seconds with spaCy's own loop; the run is recorded with
+per-label scores of the trained model, the base pipeline and the learned patterns, and the best source per label."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+
+import pytest
+
+from annotator.core.errors import ModelError
+from annotator.core.project import Project
+from annotator.nlp.training import TrainingError, models_folder, trained_model
+
+PEOPLE = ["Zabihullah Mujahid", "Bismillah Mohammadi", "Ashraf Ghani", "Amrullah Saleh"]
+PLACES = ["Kabul", "Herat", "Kandahar", "Lashkar Gah"]
+WEAPONS = ["rocket", "car bomb", "mortar", "drone"]
+
+
+def corpus(n: int, status: str = "done") -> list[dict]:
+    rng = random.Random(n)
+    lines = []
+    for i in range(n):
+        p, q, w = rng.choice(PEOPLE), rng.choice(PLACES), rng.choice(WEAPONS)
+        text = f"Report {i}: {p} said a {w} hit {q} on Tuesday. Officials in {q} confirmed the {w} attack."
+        spans = []
+        for needle, label in ((p, "PERSON"), (q, "GPE"), (w, "WEAPON")):
+            k = text.find(needle)
+            while k >= 0:
+                spans.append({"start": k, "end": k + len(needle), "label": label})
+                k = text.find(needle, k + 1)
+        lines.append({"id": f"d{i}", "text": text, "annotator": "alice", "status": status, "spans": spans})
+    return lines
+
+
+def project_with(cli, tmp_path, lines: list[dict]):
+    path = tmp_path / "t.annotator"
+    assert cli("new", path).code == 0
+    src = tmp_path / "c.jsonl"
+    src.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    assert cli("import", path, src).code == 0
+    return path
+
+
+@pytest.mark.slow
+def test_train_records_scores_and_chooses_a_source_per_label(cli, tmp_path):
+    path = project_with(cli, tmp_path, corpus(24))
+    result = cli("train", path, "--max-steps", "40", "--name", "first", "--progress", "json")
+    assert result.code == 0, result
+    done = json.loads(result.out.strip().splitlines()[-1])
+    assert done["event"] == "done" and done["layer"] == "alice"
+    assert (done["train_documents"], done["dev_documents"]) == (19, 5)
+    folder = models_folder(Project.open(path, readonly=True))
+    assert (folder / "first" / "meta.json").is_file() and (folder / "first" / "annotator.json").is_file()
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no half-written folder left
+    # WEAPON is a label the base pipeline does not know: the trained model (or the patterns) must win it
+    assert done["scores"]["WEAPON"]["model"]["f1"] == 0.0
+    assert done["choice"]["WEAPON"] in ("trained", "pattern")
+    for label, by_source in done["scores"].items():
+        best = max((s["f1"] or 0.0) for s in by_source.values())
+        assert (by_source[done["choice"][label]]["f1"] or 0.0) == best, label
+    with Project.open(path, readonly=True) as project:
+        [run] = project.training_runs()
+        assert run["name"] == "first" and run["choice"] == done["choice"]
+        found = trained_model(project)
+        assert found is not None and found[0] == folder / "first"
+    # a project copied without its models folder: one clear message, the base pipeline is used
+    shutil.rmtree(folder)
+    with Project.open(path, readonly=True) as project, pytest.raises(ModelError, match="missing or damaged"):
+        trained_model(project)
+    text = cli("train", tmp_path / "t.annotator", "--max-steps", "5", "--dev", "0.3")
+    assert text.code == 0 and "suggestions from" in text.out
+
+
+def test_too_few_done_articles_say_so(cli, tmp_path):
+    path = project_with(cli, tmp_path, corpus(6))
+    result = cli("train", path)
+    assert result.code == 1
+    assert "6 article(s) marked done; training needs at least 10" in result.err
+    with Project.open(path, readonly=True) as project:
+        assert project.training_runs() == []
+
+
+def test_only_ner_can_be_trained_in_this_version(cli, tmp_path):
+    path = project_with(cli, tmp_path, corpus(12))
+    result = cli("train", path, "--components", "ner,stance")
+    assert result.code == 1 and "only ner can be trained" in result.err
+    with pytest.raises(TrainingError):
+        from annotator.nlp.training import train_project
+
+        with Project.open(path) as project:
+            train_project(project, dev=1.5)
