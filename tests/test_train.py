@@ -65,8 +65,19 @@ def test_train_records_scores_and_chooses_a_source_per_label(cli, tmp_path):
         assert run["name"] == "first" and run["choice"] == done["choice"]
         found = trained_model(project)
         assert found is not None and found[0] == folder / "first"
+    # suggestions per label from the best source: WEAPON from the trained model, marked as such
+    assert cli("suggest", path, "--progress", "none").code == 0
+    with Project.open(path, readonly=True) as project:
+        sugg = [s for d in project.document_ids() for s in project.suggestions(d).spans]
+        assert project.suggestion_model().endswith("+first")
+    if done["choice"]["WEAPON"] == "trained":
+        assert {s.source for s in sugg if s.label == "WEAPON"} <= {"trained", "pattern"}
+        assert any(s.source == "trained" for s in sugg)
+    assert not [s for s in sugg if s.source == "trained" and done["choice"].get(s.label) != "trained"]
     # a project copied without its models folder: one clear message, the base pipeline is used
     shutil.rmtree(folder)
+    again = cli("suggest", path, "--progress", "none")
+    assert again.code == 0 and "missing or damaged" in again.err
     with Project.open(path, readonly=True) as project, pytest.raises(ModelError, match="missing or damaged"):
         trained_model(project)
     text = cli("train", tmp_path / "t.annotator", "--max-steps", "5", "--dev", "0.3")

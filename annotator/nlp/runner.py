@@ -15,12 +15,14 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from annotator.core.errors import ModelError
 from annotator.core.model import Span, Suggestions
 from annotator.core.project import Project
 from annotator.nlp import models
 from annotator.nlp.patterns import Pattern, confirmed_patterns, merge
+from annotator.nlp.trained import trained_model
 from annotator.store import annotations as ann_store
 from annotator.store import documents as doc_store
 from annotator.store import suggestions as sugg_store
@@ -166,6 +168,28 @@ class _Run:
         self.with_arguments = models.has_parser(self.nlp)
         self.pending: list[tuple[Suggestions, str]] = []
         self.done = 0
+        # a model trained on the project (`annotator train`): its spans for the labels it scored best on
+        self.trained, self.choice = None, {}
+        found = _trained_or_none(project)
+        if found is not None:
+            import spacy
+
+            self.trained, self.choice = spacy.load(found[0]), dict(found[1].get("choice", {}))
+
+    def entity_spans(self, doc, offset: int) -> list[Span]:
+        """The base model's spans, except for labels the trained model does better, which come from it."""
+        from annotator.nlp.entities import model_spans
+
+        found = model_spans(doc, self.mapper, offset)
+        if self.trained is None:
+            return found
+        base = [s for s in found if self.choice.get(s.label, "model") != "trained"]
+        trained = [
+            replace(s, source="trained")
+            for s in model_spans(self.trained(doc.text), self.mapper, offset)
+            if self.choice.get(s.label) == "trained"
+        ]
+        return sorted(base + trained)
 
     def commit(self, total: int, progress: Progress | None) -> None:
         if not self.pending:
@@ -181,7 +205,6 @@ class _Run:
 
     def run_pipeline(self, ids: list[str], total: int, batch_size: int, piece_chars: int, progress, cancel) -> bool:
         """Process `ids` with the pipeline; returns False if cancelled."""
-        from annotator.nlp.entities import model_spans
         from annotator.nlp.events import suggest_events
 
         limit = max(1000, min(piece_chars, self.nlp.max_length - 1))
@@ -199,7 +222,7 @@ class _Run:
         seen = 0
         for doc, (doc_id, offset) in self.nlp.pipe(pieces(), batch_size=batch_size, as_tuples=True):
             self.report.tokens += len(doc)
-            found = model_spans(doc, self.mapper, offset)
+            found = self.entity_spans(doc, offset)
             spans += merge(self.patterns.spans(doc, offset), found)
             events += suggest_events(doc, self.triggers, offset, with_arguments=self.with_arguments)
             seen += 1
@@ -224,7 +247,7 @@ class _Run:
             learned = []
             for offset, piece in split_text(text, piece_chars):
                 learned += self.patterns.spans(self.nlp.make_doc(piece), offset)
-            spans = merge(learned, [s for s in old.spans if s.source == "model"])
+            spans = merge(learned, [s for s in old.spans if s.source in ("model", "trained")])
             self.pending.append((Suggestions(doc_id, key, spans, old.events), text_hash))
             self.report.refreshed += 1
             if len(self.pending) >= batch_size:
@@ -233,6 +256,13 @@ class _Run:
                     return False
         self.commit(total, progress)
         return True
+
+
+def _trained_or_none(project: Project):
+    try:
+        return trained_model(project)
+    except ModelError:
+        return None
 
 
 def suggest_project(
@@ -250,7 +280,18 @@ def suggest_project(
     """
     started = time.perf_counter()
     spec = models.resolve(model or project.model, project.language)
+    trained_notice = None
+    try:
+        trained = trained_model(project)
+    except ModelError as exc:  # a project copied without PROJECT.models: the base pipeline, said once
+        trained, trained_notice = None, str(exc)
+    if trained is not None:  # the cache key names the trained model too: a new training recomputes suggestions
+        spec = replace(spec, key=f"{spec.key}+{trained[1]['name']}")
     report = SuggestReport(model=spec.key, documents=project.document_count())
+    if trained_notice:
+        report.notices.append(trained_notice)
+        if progress:
+            progress({"event": "notice", "message": trained_notice})
     patterns = learned_patterns(project)
     digest = scheme_digest(project)
     notice = models.fallback_notice(spec)

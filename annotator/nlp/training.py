@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from annotator.core.errors import AnnotatorError, ModelError
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import GOLD, Span, Status
 from annotator.core.project import Project
 from annotator.core.scoring import PRF
 from annotator.nlp import models
 from annotator.nlp.entities import LabelMapper, PatternMatcher, model_spans
 from annotator.nlp.patterns import confirmed_patterns
+from annotator.nlp.trained import models_folder, trained_model  # noqa: F401 (re-exported)
 
 MIN_DOCUMENTS = 10  # done articles a training needs
 MIN_EXAMPLES = 5  # spans a label needs to be learned (fewer: the label is named, and left to the base model)
@@ -67,11 +68,6 @@ class TrainResult:
             "choice": self.choice,
             "too_few": self.too_few,
         }
-
-
-def models_folder(project: Project) -> Path:
-    path = project.path.resolve()
-    return path.with_name(path.name + ".models")
 
 
 def choose_layer(project: Project, annotator: str | None, gold: bool) -> str:
@@ -290,18 +286,3 @@ def train_project(
         shutil.rmtree(work, ignore_errors=True)
     project.record_training(result.to_dict())
     return result
-
-
-def trained_model(project: Project) -> tuple[Path, dict] | None:
-    """The project's current trained model (folder, its record), or None. A folder that is missing or damaged
-    (a project copied without PROJECT.models) raises ModelError saying the base pipeline is used instead."""
-    run = project.latest_training()
-    if run is None:
-        return None
-    folder = Path(run["folder"])
-    if not (folder / "meta.json").is_file():
-        raise ModelError(
-            f"{folder}: the trained model of this project is missing or damaged; suggestions use the base "
-            "pipeline (train again with `annotator train`)"
-        )
-    return folder, run
