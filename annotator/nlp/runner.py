@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from annotator.core.model import Span, Suggestions
 from annotator.core.project import Project
@@ -27,8 +28,13 @@ from annotator.store import suggestions as sugg_store
 
 DEFAULT_BATCH_SIZE = 64
 PIECE_CHARS = 100_000  # long articles are cut (on paragraph breaks) into pieces of at most this many characters
+# A batch holds at most this many characters: the pipeline's memory grows with the text of the batch in flight
+# (about 300 MB per 100k characters with the parser), so a batch counted in documents alone let one 2 MB article
+# (20 pieces in one batch) take 6 GB. Pieces of a long article therefore go through the pipeline one at a time.
+BATCH_CHARS = PIECE_CHARS
 
 Progress = Callable[[dict], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -80,6 +86,20 @@ def split_text(text: str, limit: int) -> list[tuple[int, str]]:
         start = cut
     pieces.append((start, text[start:]))
     return pieces
+
+
+def _char_batches(items: Iterator[tuple[str, T]], size: int, chars: int) -> Iterator[list[tuple[str, T]]]:
+    """Group (text, context) pairs into batches of at most `size` items and (beyond the first item) `chars` characters."""
+    batch: list[tuple[str, T]] = []
+    held = 0
+    for item in items:
+        if batch and (len(batch) >= size or held + len(item[0]) > chars):
+            yield batch
+            batch, held = [], 0
+        batch.append(item)
+        held += len(item[0])
+    if batch:
+        yield batch
 
 
 def scheme_digest(project: Project) -> str:
@@ -197,22 +217,25 @@ class _Run:
         spans: list[Span] = []
         events: list = []
         seen = 0
-        for doc, (doc_id, offset) in self.nlp.pipe(pieces(), batch_size=batch_size, as_tuples=True):
-            self.report.tokens += len(doc)
-            found = model_spans(doc, self.mapper, offset)
-            spans += merge(self.patterns.spans(doc, offset), found)
-            events += suggest_events(doc, self.triggers, offset, with_arguments=self.with_arguments)
-            seen += 1
-            text_hash, n_pieces = meta[doc_id]
-            if seen < n_pieces:
-                continue
-            self.pending.append((Suggestions(doc_id, self.spec.key, spans, events), text_hash))
-            self.report.processed += 1
-            spans, events, seen = [], [], 0
-            if len(self.pending) >= batch_size:
-                self.commit(total, progress)
-                if cancel and cancel():
-                    return False
+        for batch in _char_batches(pieces(), batch_size, max(limit, BATCH_CHARS)):
+            for doc, (doc_id, offset) in self.nlp.pipe(batch, batch_size=len(batch), as_tuples=True):
+                self.report.tokens += len(doc)
+                found = model_spans(doc, self.mapper, offset)
+                spans += merge(self.patterns.spans(doc, offset), found)
+                events += suggest_events(doc, self.triggers, offset, with_arguments=self.with_arguments)
+                del doc  # released before the next piece is parsed
+                seen += 1
+                text_hash, n_pieces = meta[doc_id]
+                if seen < n_pieces:
+                    continue
+                del meta[doc_id]
+                self.pending.append((Suggestions(doc_id, self.spec.key, spans, events), text_hash))
+                self.report.processed += 1
+                spans, events, seen = [], [], 0
+                if len(self.pending) >= batch_size:
+                    self.commit(total, progress)
+                    if cancel and cancel():
+                        return False
         self.commit(total, progress)
         self.report.dropped = self.mapper.dropped
         return True
