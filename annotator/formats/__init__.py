@@ -30,6 +30,8 @@ EXTENSIONS = {
 }
 
 
+REPORT_SUFFIX = ".report.json"  # what `export` writes beside its output (see export.report_path)
+
 # format -> (module, reader function); imported on use so `import` of plain text never loads spaCy
 READERS = {
     "txt": ("annotator.formats.txt", "read_txt"),
@@ -67,6 +69,8 @@ def read_paths(paths: list[str | Path], fmt: str = "auto", skipped: list[str] | 
             if not files:
                 raise InputFileError(path, "the folder holds no files to import")
             for file in files:
+                if file.name.endswith(REPORT_SUFFIX):
+                    continue  # an export's report beside its output is not a document
                 file_fmt = fmt if fmt != "auto" else detect_format(file)
                 if file_fmt is None:
                     if skipped is not None:
