@@ -166,7 +166,7 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
             number_id = int(ident)
         except ValueError:
             raise InputFileError(path, f"bad word id {ident!r}", number) from None
-        if number_id <= skip_until:
+        if skip_until and number_id <= skip_until:
             if number_id == first and tag != "O" and tags:
                 tags[-1] = tag  # the multiword token takes the entity tag of its first word
             continue
