@@ -222,3 +222,23 @@ def test_export_report_is_not_imported_from_a_folder(cli, seeded, tmp_path):
     assert (out / "layer.conll.report.json").exists()
     result = cli("import", seeded, out)
     assert result.code == 0, result.err
+
+
+def test_jsonl_line_and_txt_file_size_limits(cli, seeded, tmp_path, monkeypatch):
+    monkeypatch.setattr("annotator.formats.jsonl.MAX_JSONL_LINE_BYTES", 1 << 20)
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps({"text": "ok"}) + "\n" + json.dumps({"text": "x" * (2 << 20)}) + "\n")
+    refused(cli, seeded, "import", seeded, path, where="long.jsonl:2", problem="longer than 1 MB")
+    monkeypatch.setattr("annotator.formats.txt.MAX_TXT_FILE_BYTES", 1 << 20)
+    big = tmp_path / "big.txt"
+    big.write_text("Kabul. " * 200_000)
+    refused(cli, seeded, "import", seeded, big, where="big.txt", problem="over the limit of 1 MB")
+
+
+def test_new_project_with_250_labels_without_colours(cli, tmp_path):
+    scheme = tmp_path / "many.toml"
+    scheme.write_text('name = "many"\n' + "".join(f'[[entities]]\nlabel = "L{i}"\n' for i in range(250)))
+    project = tmp_path / "many.annotator"
+    result = cli("new", project, "--scheme", scheme)
+    assert result.code == 0, result.err
+    assert cli("stats", project).code == 0

@@ -18,6 +18,14 @@ MAX_ARTICLE_CHARS = 10_000_000
 # characters by default, which is only a 130 KB article.
 MAX_CSV_FIELD_CHARS = MAX_ARTICLE_CHARS + 1_000
 
+# One JSONL line holds one record: an article within the limit even if every character is written as a \uXXXX
+# escape (6 bytes), plus its annotations. Checked before the line is parsed, so a file without line breaks is not
+# read whole into memory.
+MAX_JSONL_LINE_BYTES = 6 * MAX_ARTICLE_CHARS + (4 << 20)
+
+# A plain-text file is one article: UTF-8 takes at most 4 bytes a character.
+MAX_TXT_FILE_BYTES = 4 * MAX_ARTICLE_CHARS
+
 # JSON nesting. Our records nest 4 levels deep (events -> arguments -> offsets); `meta` from other tools a few more.
 # Python's parser raises RecursionError near 1,000 levels, and a deeply nested `meta` cannot be stored.
 MAX_JSON_DEPTH = 100

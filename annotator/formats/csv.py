@@ -27,7 +27,9 @@ def read_csv(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
         raise InputFileError(path, f"malformed CSV header ({exc})", 1) from None
     lower = {f.strip().lower(): f for f in fields if f is not None}
     if "text" not in lower:
-        raise InputFileError(path, f"no 'text' column (columns: {', '.join(fields) or 'none'})", 1)
+        shown = ", ".join(repr(f) if len(f) <= 40 else repr(f[:37] + "...") for f in fields[:12] if f is not None)
+        more = f" and {len(fields) - 12} more" if len(fields) > 12 else ""
+        raise InputFileError(path, f"no 'text' column (columns: {shown or 'none'}{more})", 1)
     text_col = lower["text"]
     id_col = lower.get("id")
     stem = path.stem

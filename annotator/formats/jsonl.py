@@ -20,7 +20,7 @@ from typing import IO
 
 from annotator.core.errors import InputFileError
 from annotator.core.importing import ImportRecord
-from annotator.core.limits import MAX_JSON_DEPTH
+from annotator.core.limits import MAX_JSON_DEPTH, MAX_JSONL_LINE_BYTES, megabytes
 from annotator.core.model import Annotation, Argument, Document, Event, Evidence, Span, Status
 
 ANNOTATION_KEYS = frozenset(("spans", "events", "stance", "stance_evidence", "note", "flags", "status"))
@@ -34,7 +34,10 @@ def read_jsonl(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
     any_line = False
     with open(path, "rb") as fh:
         # Split on b"\n" only: str.splitlines() would also split on U+2028 and others that JSON allows raw.
-        for number, raw in enumerate(fh, start=1):
+        for number, raw in enumerate(iter(lambda: fh.readline(MAX_JSONL_LINE_BYTES + 1), b""), start=1):
+            if len(raw) > MAX_JSONL_LINE_BYTES:  # checked before the line is parsed (or read further)
+                problem = f"the line is longer than {megabytes(MAX_JSONL_LINE_BYTES)} (the limit for one record)"
+                raise InputFileError(path, problem, number)
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if not raw.strip():
