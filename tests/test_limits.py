@@ -242,3 +242,11 @@ def test_new_project_with_250_labels_without_colours(cli, tmp_path):
     result = cli("new", project, "--scheme", scheme)
     assert result.code == 0, result.err
     assert cli("stats", project).code == 0
+
+
+@pytest.mark.parametrize("label", ["", " GPE", "GPE "])
+def test_docbin_label_the_scheme_cannot_hold(cli, seeded, tmp_path, label):
+    path = tmp_path / "labels.spacy"
+    path.write_bytes(_docbin([{"id": "t1", "spans": [{"start": 0, "end": 5, "label": label}]}], ["Kabul is a city."]))
+    refused(cli, seeded, "import", seeded, path, where="labels.spacy", problem="without spaces at either end")
+    assert cli("stats", seeded).code == 0

@@ -119,7 +119,10 @@ def _import(
             if rec.default_annotator:
                 # a corpus (CoNLL, CoNLL-U, .spacy) brings its own entity labels (PER, MISC...): add them
                 for label in sorted({s.label for s in ann.spans} - set(project.scheme.entity_labels)):
-                    project.set_scheme(project.scheme.with_entity(label))
+                    try:
+                        project.set_scheme(project.scheme.with_entity(label))
+                    except AnnotatorError as exc:
+                        raise InputFileError(rec.path, f"document {doc.id!r}: {exc}", rec.line) from None
                     report.labels_added.append(label)
             try:
                 _check_name(name)

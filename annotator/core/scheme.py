@@ -131,6 +131,9 @@ class Scheme:
 
     # -- edits (the window's scheme editor uses these; they return a new scheme) ------------------
     def with_entity(self, label: str, key: str = "", color: str = "") -> Scheme:
+        if not isinstance(label, str) or not label.strip() or label != label.strip():
+            # the stored scheme is read back stripped: ' GPE' would become a second 'GPE' and break the project
+            raise SchemeError(f"entity label {label!r} must be non-empty text without spaces at either end")
         if self.entity(label):
             raise SchemeError(f"label {label!r} is already in the scheme")
         return _finish(replace(self, entities=(*self.entities, EntityLabel(label, key, color))), "scheme")
