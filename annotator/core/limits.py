@@ -86,8 +86,21 @@ def _strings(value: object, depth: int) -> Iterator[tuple[str, int]]:
             stack.extend((v, level + 1) for v in item)
 
 
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
+def _flat_ascii(value: object) -> bool:
+    return (
+        isinstance(value, dict)
+        and all(type(k) is str and k.isascii() for k in value)
+        and all(type(v) in _SCALARS and (type(v) is not str or v.isascii()) for v in value.values())
+    )
+
+
 def json_value_problem(value: object, what: str, depth: int = 0) -> str | None:
     """None if a JSON-like value nests within MAX_JSON_DEPTH and all its strings are storable, else the problem."""
+    if _flat_ascii(value):  # the usual `meta`: a flat object of ASCII strings and numbers
+        return None
     for text, level in _strings(value, depth):
         if level > MAX_JSON_DEPTH:
             return f"{what} is nested more than {MAX_JSON_DEPTH} levels deep (the limit)"
