@@ -8,6 +8,7 @@ The example counts keep the whole file to about 20 seconds; multiply them locall
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import os
@@ -295,7 +296,7 @@ def _mutate(record: dict, path: tuple, action: str, value: object) -> None:
         if action == "delete":
             obj.pop(last) if isinstance(obj, list) else obj.pop(last, None)
         else:
-            obj[last] = value
+            obj[last] = copy.deepcopy(value)  # sampled values are shared between examples: never alias them
 
 
 # values of the wrong type (or the right type with hostile content) for any place in a record
