@@ -94,11 +94,16 @@ def test_long_article_is_processed_in_pieces_with_true_offsets(tmp_path):
     project.close()
 
 
-def test_batches_are_bounded_in_characters():
-    items = [("a" * 40, 1), ("b" * 40, 2), ("c" * 40, 3), ("d" * 500, 4), ("e", 5)]
-    batches = list(runner._char_batches(iter(items), 64, 100))
-    assert [[ctx for _, ctx in b] for b in batches] == [[1, 2], [3], [4], [5]]
-    assert [[ctx for _, ctx in b] for b in runner._char_batches(iter(items), 2, 10_000)] == [[1, 2], [3, 4], [5]]
+def test_batches_are_bounded_in_characters_and_pieces_go_alone():
+    items = [("a" * 40, 1, False), ("b" * 40, 2, False), ("c" * 40, 3, False), ("d" * 500, 4, False), ("e", 5, False)]
+
+    def batches(items, size, chars):
+        return [[ctx for _, ctx in b] for b in runner._char_batches(iter(items), size, chars)]
+
+    assert batches(items, 64, 100) == [[1, 2], [3], [4], [5]]
+    assert batches(items, 2, 10_000) == [[1, 2], [3, 4], [5]]
+    pieces = [("a", 1, False), ("p", 2, True), ("q", 3, True), ("b", 4, False), ("c", 5, False)]
+    assert batches(pieces, 64, 10_000) == [[1], [2], [3], [4, 5]]
 
 
 def test_piecewise_suggestions_equal_the_pipeline_on_each_piece(tmp_path, monkeypatch):
