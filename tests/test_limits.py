@@ -90,6 +90,12 @@ def test_jsonl_nested_1000_deep(cli, seeded, tmp_path):
     refused(cli, seeded, "import", seeded, path, where="deep.jsonl:1", problem="100 levels")
 
 
+def test_jsonl_number_of_5000_digits(cli, seeded, tmp_path):
+    path = tmp_path / "digits.jsonl"
+    path.write_text('{"text": "Kabul.", "id": ' + "7" * 5000 + "}\n")
+    refused(cli, seeded, "import", seeded, path, where="digits.jsonl:1", problem="4300 digits")
+
+
 @pytest.mark.parametrize(
     "extra, problem",
     [

@@ -53,6 +53,8 @@ def read_jsonl(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
                 raise InputFileError(
                     path, f"JSON nested more than {MAX_JSON_DEPTH} levels deep (the limit)", number
                 ) from None
+            except ValueError as exc:  # a number of over 4,300 digits (Python's limit for converting integers)
+                raise InputFileError(path, f"not valid JSON ({str(exc).split(':')[0]})", number) from None
             try:
                 yield record_from_json(obj, str(path), number)
             except _Bad as exc:
