@@ -62,8 +62,8 @@ def surrogate_problem(value: str, what: str) -> str | None:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         return (
-            f"{what} holds a lone surrogate (U+{ord(value[exc.start]):04X} at character {exc.start}), "
-            "which is not text; fix the file's \\u escapes"
+            f"{what} holds a lone surrogate (U+{ord(value[exc.start]):04X} at character {exc.start}), which is "
+            "not text (a \\u escape of half a character pair, or a file name that is not UTF-8)"
         )
     return None
 
