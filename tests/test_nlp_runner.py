@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 
 from annotator.core.project import Project
-from annotator.nlp import models
+from annotator.nlp import models, runner
 from annotator.nlp.runner import split_text, suggest_project
 from annotator.store import suggestions as sugg_store
 from tests.nlp_pipelines import add_documents, rules_pipeline, set_text
@@ -91,6 +91,53 @@ def test_long_article_is_processed_in_pieces_with_true_offsets(tmp_path):
     assert {text[s.start : s.end] for s in sugg.spans} == {"Kabul", "Zabihullah Mujahid"}
     assert {text[e.trigger_start : e.trigger_end] for e in sugg.events} == {"fighting", "attack"}
     assert sugg.spans[-1].end == len(text) - len(" was condemned.\n\n")
+    project.close()
+
+
+def test_batches_are_bounded_in_characters_and_pieces_go_alone():
+    items = [("a" * 40, 1, False), ("b" * 40, 2, False), ("c" * 40, 3, False), ("d" * 500, 4, False), ("e", 5, False)]
+
+    def batches(items, size, chars):
+        return [[ctx for _, ctx in b] for b in runner._char_batches(iter(items), size, chars)]
+
+    assert batches(items, 64, 100) == [[1, 2], [3], [4], [5]]
+    assert batches(items, 2, 10_000) == [[1, 2], [3, 4], [5]]
+    pieces = [("a", 1, False), ("p", 2, True), ("q", 3, True), ("b", 4, False), ("c", 5, False)]
+    assert batches(pieces, 64, 10_000) == [[1], [2], [3], [4, 5]]
+
+
+def test_piecewise_suggestions_equal_the_pipeline_on_each_piece(tmp_path, monkeypatch):
+    """A long article is processed one piece at a time; its suggestions are the pipeline's on each piece, shifted."""
+    import spacy
+
+    paragraphs = [
+        "Zabihullah Mujahid said fighting continued near Kabul.",
+        "Residents of Kabul fled. The attack was condemned by Zabihullah Mujahid.",
+        "Nothing to report.",
+    ]
+    text = "".join(f"{paragraphs[i % 3]} ({i})\n\n" for i in range(4000))  # about 230,000 characters
+    project, model = _project(tmp_path, {"long": text})
+    seen: list[int] = []
+    real_pipe = spacy.language.Language.pipe
+
+    def pipe(self, texts, **kwargs):
+        texts = list(texts)
+        seen.append(sum(len(t[0]) for t in texts))
+        return real_pipe(self, texts, **kwargs)
+
+    monkeypatch.setattr(spacy.language.Language, "pipe", pipe)
+    monkeypatch.setattr(runner, "BATCH_CHARS", 10_000)
+    report = suggest_project(project, piece_chars=10_000)
+    assert report.processed == 1 and len(seen) > 20 and max(seen) <= 10_000  # one piece in flight at a time
+    got = {(s.start, s.end, s.label) for s in project.suggestions("long").spans}
+
+    nlp = spacy.load(model)
+    expected = set()
+    for offset, piece in split_text(text, 10_000):
+        expected |= {(e.start_char + offset, e.end_char + offset, e.label_) for e in nlp(piece).ents}
+    whole = {(e.start_char, e.end_char, e.label_) for e in nlp(text).ents}
+    assert got == expected == whole  # cuts fall on paragraph breaks: no entity is lost at a cut
+    assert len(got) == text.count("Kabul") + text.count("Zabihullah Mujahid")
     project.close()
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from annotator.core.errors import AnnotatorError, InputFileError
+from annotator.core.limits import article_problem, json_value_problem, surrogate_problem
 from annotator.core.model import Annotation, Document
 from annotator.core.project import Project
 from annotator.core.scheme import Scheme
@@ -196,6 +197,9 @@ def _import(
                 continue
             if not doc.text:
                 raise InputFileError(rec.path, "the article text is empty", rec.line)
+            problem = _record_problem(rec)
+            if problem:
+                raise InputFileError(rec.path, problem, rec.line)
             h = doc_store.text_hash(doc.text)
             if rec.weak_id and doc.id in ids and ids[doc.id] != h:
                 doc = replace(doc, id=f"{doc.id}-{h[:8]}")
@@ -256,3 +260,36 @@ def _import(
                 sugg_store.reject(db, doc_id, name, kind, start, end, label)
                 report.rejections += 1
             report.annotators.add(name)
+
+
+def _record_problem(rec: ImportRecord) -> str | None:
+    """What makes a record unstorable whatever its format: an over-long article, lone surrogates, deep meta."""
+    doc = rec.document
+    if not isinstance(doc.id, str) or not isinstance(doc.text, str) or not isinstance(doc.meta, dict):
+        return "the document's id, text and meta must be a string, a string and an object"
+    problem = (
+        article_problem(doc.text)
+        or surrogate_problem(doc.id, "the document id")
+        or surrogate_problem(doc.text, "the article text")
+        or (json_value_problem(doc.meta, "'meta'") if doc.meta else None)
+    )
+    if problem or rec.annotation is None:
+        return problem
+    ann = rec.annotation
+    strings = {
+        "'annotator'": [ann.annotator],
+        "'note'": [ann.note],
+        "'flags'": ann.flags,
+        "a span label": [s.label for s in ann.spans],
+        "an event": [e.type for e in ann.events] + [a.role for e in ann.events for a in e.arguments],
+        "'stance'": [*ann.stance, *ann.stance.values(), *ann.stance_evidence],
+    }
+    return next(
+        (
+            p
+            for what, values in strings.items()
+            for v in values
+            if isinstance(v, str) and (p := surrogate_problem(v, what))
+        ),
+        None,
+    )

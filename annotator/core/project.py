@@ -61,10 +61,7 @@ class Project:
             raw = database.get_setting(self.db, "scheme")
             if raw is None:
                 raise ProjectError(f"{self.path}: project has no label scheme (damaged file?)")
-            try:
-                self._scheme = Scheme.from_json(raw)
-            except (ValueError, SchemeError) as exc:  # JSONDecodeError is a ValueError
-                raise ProjectError(f"{self.path}: the project's label scheme is damaged ({exc})") from None
+            self._scheme = _stored_scheme(self.path, raw)
         except BaseException:
             if _db is None:
                 self.db.close()
@@ -127,7 +124,7 @@ class Project:
         raw = database.get_setting(self.db, "scheme")
         if raw is None or raw == self._scheme_json:
             return False
-        scheme = Scheme.from_json(raw)
+        scheme = _stored_scheme(self.path, raw)
         self._scheme_json = raw
         if scheme == self._scheme:  # e.g. a failed import or merge rolled the stored scheme back
             return False
@@ -654,3 +651,16 @@ class Project:
 def set_writer_wait(seconds: float, notify: Callable[[str], None] | None = None) -> None:
     """How long this process's writes wait for other processes' transactions; `notify` hears after 2 s."""
     database.set_wait_policy(seconds, notify)
+
+
+def _stored_scheme(path: Path, raw: object) -> Scheme:
+    """The scheme stored in a project; a damaged one is a ProjectError naming the file."""
+    try:
+        if not isinstance(raw, str):
+            raise SchemeError(f"the stored scheme is not text ({type(raw).__name__})")
+        return Scheme.from_json(raw)
+    except SchemeError as exc:
+        problem = str(exc).removeprefix("project: ")
+        raise ProjectError(
+            f"{path}: the project's label scheme is damaged ({problem}); restore it from a backup"
+        ) from None

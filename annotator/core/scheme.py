@@ -6,6 +6,7 @@ so a project file is self-contained.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import tomllib
@@ -124,7 +125,11 @@ class Scheme:
     def from_json(cls, text: str) -> Scheme:
         # a stored scheme is read as it is (an older version may have allowed a name refused today): names are
         # checked where they enter a project, never where they are read back
-        return scheme_from_dict(json.loads(text), source="project", strict=False)
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise SchemeError(f"project: the stored scheme is not valid JSON ({exc})") from None
+        return scheme_from_dict(data, source="project", strict=False)
 
     # -- edits (the window's scheme editor uses these; they return a new scheme) ------------------
     def with_entity(self, label: str, key: str = "", color: str = "") -> Scheme:
@@ -141,6 +146,13 @@ class Scheme:
     def with_role(self, type_: str, role: str) -> Scheme:
         events = tuple(replace(e, roles=(*e.roles, role)) if e.type == type_ else e for e in self.events)
         return _finish(replace(self, events=events), "scheme")
+
+
+def _table_list(data: dict, key: str, source: str) -> list:
+    value = data.get(key) or []
+    if not isinstance(value, list):
+        raise SchemeError(f"{source}: {key} must be a list of tables")
+    return value
 
 
 def _str_list(value: object, what: str, source: str) -> tuple[str, ...]:
@@ -166,7 +178,7 @@ def scheme_from_dict(data: dict, source: str = "scheme", strict: bool = True) ->
         raise SchemeError(f"{source}: name and language must be strings")
     guidelines = data.get("guidelines") or ""
     entities = []
-    for i, item in enumerate(data.get("entities") or []):
+    for i, item in enumerate(_table_list(data, "entities", source)):
         if not isinstance(item, dict) or not isinstance(item.get("label"), str) or not item["label"].strip():
             raise SchemeError(f"{source}: entities[{i}] needs a non-empty 'label'")
         entities.append(
@@ -178,7 +190,7 @@ def scheme_from_dict(data: dict, source: str = "scheme", strict: bool = True) ->
             )
         )
     events = []
-    for i, item in enumerate(data.get("events") or []):
+    for i, item in enumerate(_table_list(data, "events", source)):
         if not isinstance(item, dict) or not isinstance(item.get("type"), str) or not item["type"].strip():
             raise SchemeError(f"{source}: events[{i}] needs a non-empty 'type'")
         events.append(
@@ -262,7 +274,8 @@ def _finish(scheme: Scheme, source: str) -> Scheme:
 
     free_keys = iter(k for k in AUTO_KEYS if k not in entity_keys and k not in RESERVED_KEYS)
     used_colors = {e.color.lower() for e in coloured if e.color}
-    free_colors = iter([c for c in PALETTE if c not in used_colors] + list(PALETTE) * 10)
+    # unused colours first, then the palette again as often as needed (250 labels must not run out)
+    free_colors = itertools.chain([c for c in PALETTE if c not in used_colors], itertools.cycle(PALETTE))
     entities = tuple(
         replace(e, key=e.key.upper() if e.key else next(free_keys, ""), color=e.color or next(free_colors))
         for e in scheme.entities

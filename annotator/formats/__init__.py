@@ -33,6 +33,8 @@ EXTENSIONS = {
 }
 
 
+REPORT_SUFFIX = ".report.json"  # what `export` writes beside its output (see export.report_path)
+
 # format -> (module, reader function); imported on use so `import` of plain text never loads spaCy
 READERS = {
     "txt": ("annotator.formats.txt", "read_txt"),
@@ -100,7 +102,7 @@ def read_paths(paths: list[str | Path], fmt: str = "auto", skipped: list[str] | 
                 raise InputFileError(path, "the folder holds no files to import")
             brat_texts = {p.with_suffix(".txt") for p in files if p.suffix.lower() == ".ann"}
             for file in files:
-                if file in brat_texts or file.name in _NOT_DOCUMENTS or file.name.endswith(".report.json"):
+                if file in brat_texts or file.name in _NOT_DOCUMENTS or file.name.endswith(REPORT_SUFFIX):
                     continue
                 file_fmt = fmt if fmt != "auto" else detect(file, detect_format(file), named=False)
                 if file_fmt is None:

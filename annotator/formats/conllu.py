@@ -149,12 +149,14 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             end_sentence()
+            skip_until = first = 0  # a multiword range ends with its sentence
             continue
         if line.startswith("#"):
             key, _, value = line[1:].partition("=")
             key = key.strip()
             if key.startswith("newdoc"):
                 end_document(value.strip() or None if "id" in key else None, number)
+                skip_until = first = 0
             elif key == "text":
                 state.text = value.strip()
             continue
@@ -184,8 +186,8 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
             number_id = int(ident)
         except ValueError:
             raise InputFileError(path, f"bad word id {ident!r}", number) from None
-        if number_id <= skip_until:
-            if number_id == first and tag != "O":
+        if skip_until and number_id <= skip_until:
+            if number_id == first and tag != "O" and tags:
                 tags[-1] = tag  # the multiword token takes the entity tag of its first word
             continue
         skip_until = 0

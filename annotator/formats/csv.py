@@ -9,6 +9,7 @@ from pathlib import Path
 
 from annotator.core.errors import InputFileError
 from annotator.core.importing import ImportRecord
+from annotator.core.limits import MAX_CSV_FIELD_CHARS
 from annotator.core.model import Document
 
 
@@ -16,12 +17,19 @@ def read_csv(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
     from annotator.formats import read_text_file
 
     text = read_text_file(path)
+    # Python's default (131,072 characters) refuses long articles; the limit is process-wide, so set it each time
+    csv.field_size_limit(MAX_CSV_FIELD_CHARS)
     dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    fields = reader.fieldnames or []
+    try:
+        fields = reader.fieldnames or []
+    except csv.Error as exc:
+        raise InputFileError(path, f"malformed CSV header ({exc})", 1) from None
     lower = {f.strip().lower(): f for f in fields if f is not None}
     if "text" not in lower:
-        raise InputFileError(path, f"no 'text' column (columns: {', '.join(fields) or 'none'})", 1)
+        shown = ", ".join(repr(f) if len(f) <= 40 else repr(f[:37] + "...") for f in fields[:12] if f is not None)
+        more = f" and {len(fields) - 12} more" if len(fields) > 12 else ""
+        raise InputFileError(path, f"no 'text' column (columns: {shown or 'none'}{more})", 1)
     text_col = lower["text"]
     id_col = lower.get("id")
     stem = path.stem
@@ -39,4 +47,7 @@ def read_csv(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
                 Document(id=ident or f"{stem}-{number}", text=body, meta=meta), path=str(path), line=line
             )
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            problem = f"a field is longer than {MAX_CSV_FIELD_CHARS:,} characters (the limit for one article)"
+            raise InputFileError(path, problem, reader.line_num) from None
         raise InputFileError(path, f"malformed CSV ({exc})", reader.line_num) from None

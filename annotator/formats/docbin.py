@@ -24,6 +24,7 @@ from pathlib import Path
 
 from annotator.core.errors import InputFileError
 from annotator.core.importing import ImportRecord
+from annotator.core.limits import MAX_DOCBIN_FILE_BYTES, MAX_DOCBIN_RATIO, docbin_expanded_limit, megabytes
 from annotator.core.model import Annotation, Argument, Document, Event, Evidence, Span, Status
 from annotator.formats.alignment import Aligner, ExportReport, non_overlapping
 
@@ -270,12 +271,15 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
     from spacy.vocab import Vocab
 
     path = Path(path)
+    data = _bounded_docbin_bytes(path)
     try:
         with frozen_msgpack_registries():
-            db = DocBin().from_disk(path)
+            db = DocBin().from_bytes(data)
+            del data
             docs = list(db.get_docs(Vocab()))
     except Exception as exc:  # DocBin raises assorted errors (msgpack, zlib, KeyError) for a bad file
-        raise InputFileError(path, f"not a spaCy DocBin file ({type(exc).__name__}: {exc})") from None
+        message = str(exc).splitlines()[0][:200] if str(exc) else ""
+        raise InputFileError(path, f"not a spaCy DocBin file ({type(exc).__name__}: {message})") from None
     if not docs:
         raise InputFileError(path, "the DocBin holds no documents")
     base = doc_id or path.name
@@ -288,14 +292,48 @@ def read(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
         )
         meta = doc.user_data.get("meta")
         document = Document(ident, doc.text, meta if isinstance(meta, dict) else {})
-        ann = (
-            _layer_from_user_data(doc.user_data, ident)
-            if isinstance(doc.user_data.get("spans"), list | tuple)
-            else None
-        )
+        if isinstance(doc.user_data.get("spans"), list | tuple):
+            try:
+                ann = _layer_from_user_data(doc.user_data, ident)
+            except _BadLayer as exc:
+                raise InputFileError(path, f"document {n} ({ident!r}): user_data {exc}") from None
+        else:
+            ann = None
         if ann is None:
             ann = Annotation(ident, "", Status.DONE, spans=_doc_spans(doc))
         yield ImportRecord(document, ann, str(path), None, default_annotator="imported")
+
+
+def _bounded_docbin_bytes(path: Path) -> bytes:
+    """The file's zlib stream, checked to expand within the limits before spaCy expands it (a zlib bomb of 1.5 MB
+    would otherwise take gigabytes); returned recompressed without compression, which spaCy reads at copy speed."""
+    import zlib
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_DOCBIN_FILE_BYTES:
+            raise InputFileError(
+                path, f"the .spacy file is {megabytes(size)}, over the limit of {megabytes(MAX_DOCBIN_FILE_BYTES)}"
+            )
+        compressed = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read file ({exc.strerror})") from None
+    limit = docbin_expanded_limit(len(compressed))
+    inflate = zlib.decompressobj()
+    try:
+        raw = inflate.decompress(compressed, limit + 1)
+    except zlib.error as exc:
+        raise InputFileError(path, f"not a spaCy DocBin file (not zlib-compressed data: {exc})") from None
+    if len(raw) > limit or inflate.unconsumed_tail:
+        raise InputFileError(
+            path,
+            f"the .spacy file expands to more than {megabytes(limit)}, the limit for its size ({MAX_DOCBIN_RATIO} times "
+            "the file, at least 64 MB): refused as a likely decompression bomb",
+        )
+    if not inflate.eof:
+        raise InputFileError(path, "not a spaCy DocBin file (the compressed data is truncated)")
+    del compressed
+    return zlib.compress(raw, 0)
 
 
 def _doc_spans(doc) -> list[Span]:
@@ -308,23 +346,72 @@ def _doc_spans(doc) -> list[Span]:
     return sorted(seen.values())
 
 
-def _layer_from_user_data(data: dict, doc_id: str) -> Annotation | None:
-    try:
-        spans = [Span(int(s["start"]), int(s["end"]), str(s["label"]), source="import") for s in data["spans"]]
-        events = [
-            Event(
-                str(e["type"]),
-                int(e["trigger"][0]),
-                int(e["trigger"][1]),
-                tuple(Argument(str(a["role"]), int(a["start"]), int(a["end"])) for a in e.get("arguments", [])),
-                source="import",
-            )
-            for e in data.get("events", [])
-        ]
-        stance = {str(k): str(v) for k, v in (data.get("stance") or {}).items()}
-        evidence = {
-            str(t): [Evidence(int(s), int(e)) for s, e in evs] for t, evs in (data.get("stance_evidence") or {}).items()
-        }
-    except (KeyError, TypeError, ValueError, IndexError):
-        return None
+class _BadLayer(ValueError):
+    pass
+
+
+def _int(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _BadLayer(f"{what} must be a whole number")
+    return value
+
+
+def _str(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise _BadLayer(f"{what} must be a string")
+    return value
+
+
+def _pair(value: object, what: str) -> tuple[int, int]:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise _BadLayer(f"{what} must be a [start, end] pair")
+    return _int(value[0], f"{what} start"), _int(value[1], f"{what} end")
+
+
+def _items(value: object, what: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        raise _BadLayer(f"{what} must be a list")
+    return list(value)
+
+
+def _mapping(value: object, what: str) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _BadLayer(f"{what} must be a mapping")
+    return value
+
+
+def _record(value: object, what: str, keys: tuple[str, ...]) -> dict:
+    if not isinstance(value, dict) or any(k not in value for k in keys):
+        raise _BadLayer(f"{what} must be a mapping with {', '.join(keys)}")
+    return value
+
+
+def _layer_from_user_data(data: dict, doc_id: str) -> Annotation:
+    """The layer we wrote into user_data; _BadLayer names what is malformed."""
+    spans = []
+    for i, raw in enumerate(_items(data["spans"], "spans")):
+        s = _record(raw, f"spans[{i}]", ("start", "end", "label"))
+        start, end = _int(s["start"], f"spans[{i}] start"), _int(s["end"], f"spans[{i}] end")
+        spans.append(Span(start, end, _str(s["label"], f"spans[{i}] label"), source="import"))
+    events = []
+    for i, raw in enumerate(_items(data.get("events"), "events")):
+        e = _record(raw, f"events[{i}]", ("type", "trigger"))
+        args = []
+        for j, a in enumerate(_items(e.get("arguments"), f"events[{i}] arguments")):
+            a = _record(a, f"events[{i}] arguments[{j}]", ("role", "start", "end"))
+            where = f"events[{i}] arguments[{j}]"
+            args.append(Argument(_str(a["role"], f"{where} role"), _int(a["start"], where), _int(a["end"], where)))
+        start, end = _pair(e["trigger"], f"events[{i}] trigger")
+        events.append(Event(_str(e["type"], f"events[{i}] type"), start, end, tuple(args), source="import"))
+    stance = {}
+    for target, value in _mapping(data.get("stance"), "stance").items():
+        stance[_str(target, "stance target")] = _str(value, f"stance[{target!r}]")
+    evidence = {}
+    for target, items in _mapping(data.get("stance_evidence"), "stance_evidence").items():
+        what = f"stance_evidence[{target!r}]"
+        evidence[_str(target, "stance_evidence target")] = [Evidence(*_pair(it, what)) for it in _items(items, what)]
     return Annotation(doc_id, "", Status.DONE, spans=spans, events=events, stance=stance, stance_evidence=evidence)

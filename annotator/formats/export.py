@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, NotFoundError
+from annotator.core.limits import MAX_ARTICLE_CHARS, article_problem
 from annotator.core.model import GOLD, Annotation, Document
 from annotator.formats.alignment import ALIGN_MODES, ExportReport
 
@@ -154,7 +155,11 @@ def layer_document_ids(project, name: str) -> list[str]:
 def iter_layer(project, name: str, ids: list[str]) -> Iterator[tuple[Document, Annotation]]:
     """(document, annotation) pairs of the layer, for the given document ids in that order."""
     for doc_id in ids:
-        yield project.document(doc_id), project.annotation(doc_id, name)
+        document = project.document(doc_id)
+        problem = article_problem(document.text)
+        if problem:  # only an article stored by other means than import can be this long
+            raise ExportError(f"{project.path}: document {doc_id!r}: {problem}; it cannot be exported")
+        yield document, project.annotation(doc_id, name)
 
 
 def blank_pipeline(language: str, report: ExportReport, sentences: bool = False):
@@ -166,6 +171,9 @@ def blank_pipeline(language: str, report: ExportReport, sentences: bool = False)
     except ImportError:
         report.warnings.append(f"spaCy has no tokenizer for language {language!r}; used the multi-language 'xx'")
         nlp = spacy.blank("xx")
+    # spaCy refuses texts over 1M characters (E088) because a parser needs about 1 GB per 100k; a tokenizer and
+    # sentencizer need about 150 MB per million, so every article within the import limit is tokenised whole.
+    nlp.max_length = MAX_ARTICLE_CHARS
     if sentences:
         nlp.add_pipe("sentencizer")
     return nlp

@@ -20,6 +20,7 @@ from typing import IO
 
 from annotator.core.errors import InputFileError
 from annotator.core.importing import ImportRecord
+from annotator.core.limits import MAX_JSON_DEPTH, MAX_JSONL_LINE_BYTES, megabytes
 from annotator.core.model import Annotation, Argument, Document, Event, Evidence, Span, Status
 
 ANNOTATION_KEYS = frozenset(("spans", "events", "stance", "stance_evidence", "note", "flags", "status"))
@@ -34,7 +35,10 @@ def read_jsonl(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
     any_line = False
     with open(path, "rb") as fh:
         # Split on b"\n" only: str.splitlines() would also split on U+2028 and others that JSON allows raw.
-        for number, raw in enumerate(fh, start=1):
+        for number, raw in enumerate(iter(lambda: fh.readline(MAX_JSONL_LINE_BYTES + 1), b""), start=1):
+            if len(raw) > MAX_JSONL_LINE_BYTES:  # checked before the line is parsed (or read further)
+                problem = f"the line is longer than {megabytes(MAX_JSONL_LINE_BYTES)} (the limit for one record)"
+                raise InputFileError(path, problem, number)
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if not raw.strip():
@@ -46,6 +50,12 @@ def read_jsonl(path: Path, doc_id: str | None = None) -> Iterator[ImportRecord]:
                 raise InputFileError(path, f"not valid UTF-8 text (byte 0x{raw[exc.start]:02x})", number) from None
             except json.JSONDecodeError as exc:
                 raise InputFileError(path, f"not valid JSON ({exc.msg} at column {exc.colno})", number) from None
+            except RecursionError:
+                raise InputFileError(
+                    path, f"JSON nested more than {MAX_JSON_DEPTH} levels deep (the limit)", number
+                ) from None
+            except ValueError as exc:  # a number of over 4,300 digits (Python's limit for converting integers)
+                raise InputFileError(path, f"not valid JSON ({str(exc).split(':')[0]})", number) from None
             check_surrogates(obj, raw, path, number, "a JSON line")
             try:
                 yield record_from_json(obj, str(path), number)
@@ -59,10 +69,23 @@ class _Bad(ValueError):
     pass
 
 
+def _show(value: object) -> str:
+    """A short repr for a message (a value from a file may be megabytes long or nested deeply)."""
+    if isinstance(value, dict | list):
+        return f"a JSON {'object' if isinstance(value, dict) else 'list'}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _int(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _Bad(f"{what} must be a whole number, got {value!r}")
+        raise _Bad(f"{what} must be a whole number, got {_show(value)}")
     return value
+
+
+def _source(obj: dict) -> str:
+    source = obj.get("source")
+    return source if isinstance(source, str) and source else "manual"
 
 
 def _offsets(obj: object, what: str) -> tuple[int, int]:
@@ -95,14 +118,14 @@ def record_from_json(obj: object, path: str | None = None, line: int | None = No
     if doc_id is None or doc_id == "":
         doc_id = "doc-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     if not isinstance(doc_id, str | int) or isinstance(doc_id, bool):
-        raise _Bad(f"'id' must be a string, got {doc_id!r}")
+        raise _Bad(f"'id' must be a string, got {_show(doc_id)}")
     document = Document(id=str(doc_id), text=text, meta=meta)
     annotator = obj.get("annotator", obj.get("_annotator_id"))
     has_work = not ANNOTATION_KEYS.isdisjoint(obj)
     if annotator is None and not has_work:
         return ImportRecord(document, None, path, line)
     if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
-        raise _Bad(f"'annotator' must be a non-empty string, got {annotator!r}")
+        raise _Bad(f"'annotator' must be a non-empty string, got {_show(annotator)}")
     return ImportRecord(document, annotation_from_json(obj, document.id, annotator or ""), path, line)
 
 
@@ -110,12 +133,12 @@ def annotation_from_json(obj: dict, doc_id: str, annotator: str) -> Annotation:
     status_raw = obj.get("status")
     try:
         status = Status.parse(status_raw) if status_raw else Status.DONE
-    except (ValueError, AttributeError):
-        raise _Bad(f"unknown status {status_raw!r} (use not_started, in_progress or done)") from None
+    except (ValueError, AttributeError, TypeError):
+        raise _Bad(f"unknown status {_show(status_raw)} (use not_started, in_progress or done)") from None
     spans = []
     for i, s in enumerate(_list(obj, "spans")):
         start, end = _offsets(s, f"spans[{i}]")
-        spans.append(Span(start, end, _label(s, f"spans[{i}]"), source=str(s.get("source") or "manual")))
+        spans.append(Span(start, end, _label(s, f"spans[{i}]"), source=_source(s)))
     events = []
     for i, e in enumerate(_list(obj, "events")):
         if not isinstance(e, dict):
@@ -123,10 +146,10 @@ def annotation_from_json(obj: dict, doc_id: str, annotator: str) -> Annotation:
         type_ = _label(e, f"events[{i}]", "type")
         ts, te = _offsets(e.get("trigger"), f"events[{i}].trigger")
         args = []
-        for j, a in enumerate(e.get("arguments") or []):
+        for j, a in enumerate(_list(e, "arguments", f"events[{i}].arguments")):
             start, end = _offsets(a, f"events[{i}].arguments[{j}]")
             args.append(Argument(_label(a, f"events[{i}].arguments[{j}]", "role"), start, end))
-        events.append(Event(type_, ts, te, tuple(args), source=str(e.get("source") or "manual")))
+        events.append(Event(type_, ts, te, tuple(args), source=_source(e)))
     stance = obj.get("stance") or {}
     if not isinstance(stance, dict):
         raise _Bad("'stance' must map each target to a value string")
@@ -167,10 +190,10 @@ def annotation_from_json(obj: dict, doc_id: str, annotator: str) -> Annotation:
     )
 
 
-def _list(obj: dict, key: str) -> list:
+def _list(obj: dict, key: str, what: str | None = None) -> list:
     value = obj.get(key) or []
     if not isinstance(value, list):
-        raise _Bad(f"'{key}' must be a list")
+        raise _Bad(f"{what or repr(key)} must be a list, got {_show(value)}")
     return value
 
 

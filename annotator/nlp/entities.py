@@ -38,7 +38,8 @@ class LabelMapper:
         self._map: dict[str, str] = {label: label for label in labels}
         upper = {label.upper(): label for label in labels}
         extra = scheme.extra.get("label_map") if isinstance(scheme.extra, dict) else None
-        self._explicit = {str(k): str(v) for k, v in (extra or {}).items() if str(v) in self._map}
+        extra = extra if isinstance(extra, dict) else {}  # a damaged label_map is ignored, not a crash
+        self._explicit = {str(k): str(v) for k, v in extra.items() if str(v) in self._map}
         self._upper = upper
         self.dropped: Counter[str] = Counter()
 

@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from annotator.core.errors import ModelError
 from annotator.core.model import Span, Suggestions
@@ -29,8 +30,14 @@ from annotator.store import suggestions as sugg_store
 
 DEFAULT_BATCH_SIZE = 64
 PIECE_CHARS = 100_000  # long articles are cut (on paragraph breaks) into pieces of at most this many characters
+# The pipeline's memory grows with the text of the batch in flight (about 250 MB per 100k characters with the
+# parser): batches counted in documents alone let one 2 MB article (20 pieces in one batch) take 6 GB. So the pieces
+# of a long article go through the pipeline one at a time, and a batch of whole articles holds at most this many
+# characters (64 news articles of 4 KB fit: smaller batches cost the parser about 20% of its speed).
+BATCH_CHARS = 500_000
 
 Progress = Callable[[dict], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -82,6 +89,24 @@ def split_text(text: str, limit: int) -> list[tuple[int, str]]:
         start = cut
     pieces.append((start, text[start:]))
     return pieces
+
+
+def _char_batches(items: Iterator[tuple[str, T, bool]], size: int, chars: int) -> Iterator[list[tuple[str, T]]]:
+    """Group (text, context, alone) into batches of at most `size` items and (beyond the first item) `chars`
+    characters; an item marked `alone` (a piece of a long article) is a batch of its own."""
+    batch: list[tuple[str, T]] = []
+    held = 0
+    for text, ctx, alone in items:
+        if batch and (alone or len(batch) >= size or held + len(text) > chars):
+            yield batch
+            batch, held = [], 0
+        batch.append((text, ctx))
+        held += len(text)
+        if alone:
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
 
 
 def scheme_digest(project: Project) -> str:
@@ -210,32 +235,35 @@ class _Run:
         limit = max(1000, min(piece_chars, self.nlp.max_length - 1))
         meta: dict[str, tuple[str, int]] = {}  # doc id -> (text hash, number of pieces)
 
-        def pieces() -> Iterator[tuple[str, tuple[str, int]]]:
+        def pieces() -> Iterator[tuple[str, tuple[str, int], bool]]:
             for doc_id, text, text_hash in _texts(self.project, ids):
                 parts = split_text(text, limit)
                 meta[doc_id] = (text_hash, len(parts))
                 for offset, piece in parts:
-                    yield piece, (doc_id, offset)
+                    yield piece, (doc_id, offset), len(parts) > 1
 
         spans: list[Span] = []
         events: list = []
         seen = 0
-        for doc, (doc_id, offset) in self.nlp.pipe(pieces(), batch_size=batch_size, as_tuples=True):
-            self.report.tokens += len(doc)
-            found = self.entity_spans(doc, offset)
-            spans += merge(self.patterns.spans(doc, offset), found)
-            events += suggest_events(doc, self.triggers, offset, with_arguments=self.with_arguments)
-            seen += 1
-            text_hash, n_pieces = meta[doc_id]
-            if seen < n_pieces:
-                continue
-            self.pending.append((Suggestions(doc_id, self.spec.key, spans, events), text_hash))
-            self.report.processed += 1
-            spans, events, seen = [], [], 0
-            if len(self.pending) >= batch_size:
-                self.commit(total, progress)
-                if cancel and cancel():
-                    return False
+        for batch in _char_batches(pieces(), batch_size, BATCH_CHARS):
+            for doc, (doc_id, offset) in self.nlp.pipe(batch, batch_size=len(batch), as_tuples=True):
+                self.report.tokens += len(doc)
+                found = self.entity_spans(doc, offset)
+                spans += merge(self.patterns.spans(doc, offset), found)
+                events += suggest_events(doc, self.triggers, offset, with_arguments=self.with_arguments)
+                del doc  # released before the next piece is parsed
+                seen += 1
+                text_hash, n_pieces = meta[doc_id]
+                if seen < n_pieces:
+                    continue
+                del meta[doc_id]
+                self.pending.append((Suggestions(doc_id, self.spec.key, spans, events), text_hash))
+                self.report.processed += 1
+                spans, events, seen = [], [], 0
+                if len(self.pending) >= batch_size:
+                    self.commit(total, progress)
+                    if cancel and cancel():
+                        return False
         self.commit(total, progress)
         self.report.dropped = self.mapper.dropped
         return True

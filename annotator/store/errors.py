@@ -49,6 +49,11 @@ def translate(exc: sqlite3.Error, path: str | Path | None, generic: bool = True)
         return DamagedProjectError(
             f"{where}the project file is damaged ({exc}); restore it from a backup or a colleague's copy"
         )
+    if "no such table" in text or "no such column" in text:
+        return DamagedProjectError(
+            f"{where}the project file is damaged or not from annotator ({exc}); restore it from a backup or a "
+            "colleague's copy"
+        )
     if "unable to open" in text or "disk i/o" in text or "i/o error" in text:
         return StorageError(
             f"{where}cannot read or write the project file ({exc}); is the disk full, or is the file on a network "
