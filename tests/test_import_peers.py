@@ -363,7 +363,7 @@ def test_absurd_nesting_is_one_line(cli, project_path, tmp_path, name, content):
     f = tmp_path / name
     f.write_text(content, encoding="utf-8")
     result = cli("import", project_path, f)
-    assert result.code == 1 and "nested too deeply" in result.err and "Traceback" not in result.err
+    assert result.code == 1 and "nested" in result.err and "Traceback" not in result.err
 
 
 def test_brat_text_with_a_byte_order_mark(cli, project_path, tmp_path):

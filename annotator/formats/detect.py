@@ -64,6 +64,8 @@ def _first_json(head: str, path: Path) -> object | None:
         return json.loads(line)
     except json.JSONDecodeError:
         pass
+    except ValueError:  # e.g. a number of over 4,300 digits: the reader says so, with its line
+        return {}
     try:  # a pretty-printed object
         return json.JSONDecoder().raw_decode(body)[0]
     except json.JSONDecodeError:
