@@ -119,7 +119,10 @@ def disagreements(units: Sequence[Unit]) -> list[Unit]:
 
 
 def _versions(names: list[str], members: list[tuple[str, object]]) -> dict[str, tuple]:
-    return {who: tuple(sorted(item for w, item in members if w == who)) for who in names}
+    found: dict[str, list] = {who: [] for who in names}
+    for who, item in members:
+        found[who].append(item)
+    return {who: tuple(sorted(items)) if len(items) > 1 else tuple(items) for who, items in found.items()}
 
 
 # -- the gold side ---------------------------------------------------------------------------------------------

@@ -211,13 +211,16 @@ def choose_annotators(project, annotators: Sequence[str] | None = None) -> list[
     return out
 
 
-def load_data(project, annotators: Sequence[str] | None = None) -> AgreementData:
-    """Read the chosen annotators' done layers from a project in bulk."""
+def load_data(project, annotators: Sequence[str] | None = None, articles: Iterable[str] | None = None) -> AgreementData:
+    """Read the chosen annotators' done layers from a project in bulk (only `articles`, when given)."""
     names = choose_annotators(project, annotators)
     db = project.db
     doc_ids = documents.document_ids(db)
     done: dict[str, set[str]] = {a: set() for a in names}
     flag_rows = agreement_store.done_state_rows(db, names)
+    if articles is not None:
+        allowed = set(articles)
+        flag_rows = [r for r in flag_rows if r[0] in allowed]
     for doc, who, _ in flag_rows:
         done[who].add(doc)
     data = AgreementData(names, doc_ids, done)
@@ -547,9 +550,12 @@ def compute(data: AgreementData) -> AgreementReport:
     )
 
 
-def project_agreement(project, annotators: Sequence[str] | None = None) -> AgreementReport:
-    """Agreement among the chosen annotators (default: everyone but gold) of an open project."""
-    return compute(load_data(project, annotators))
+def project_agreement(
+    project, annotators: Sequence[str] | None = None, articles: Iterable[str] | None = None
+) -> AgreementReport:
+    """Agreement among the chosen annotators (default: everyone but gold) of an open project, on the articles
+    at least two of them marked done (only among `articles`, when given)."""
+    return compute(load_data(project, annotators, articles))
 
 
 __all__ = [
