@@ -156,3 +156,18 @@ def test_intervals_in_the_table(cli, tmp_path):
     assert "F1 95% CI" in out and "alpha 95% CI" in out
     bad = cli("agreement", path, "--ci", "--samples", "0")
     assert bad.code != 0 and "--samples" in bad.err
+
+
+def test_resample_weights_count_each_draw():
+    """The weights (built a block of rows at a time) are how often each article was drawn in each resample."""
+    import numpy as np
+
+    from annotator.core.agreement_ci import resample_weights
+
+    for n, samples in ((7, 30), (10_000, 900), (0, 4)):
+        rows = bootstrap_indices(n, samples, 11)
+        weights = resample_weights(rows, n)
+        assert weights.shape == (samples, n)
+        expected = np.stack([np.bincount(r, minlength=n) for r in rows]) if n else np.zeros((samples, 0))
+        assert (weights == expected).all()
+    assert (bootstrap_indices(50, 10, 3) == bootstrap_indices(50, 10, 3)).all()

@@ -36,10 +36,13 @@ def bootstrap_indices(n: int, samples: int, seed: int) -> np.ndarray:
 def resample_weights(indices: np.ndarray, n: int) -> np.ndarray:
     """How often each article was drawn in each resample, as floats ready for one matrix product."""
     samples = indices.shape[0]
-    if not n:
-        return np.zeros((samples, 0))
-    flat = (indices + np.arange(samples)[:, None] * n).ravel()
-    return np.bincount(flat, minlength=samples * n).reshape(samples, n).astype(np.float64)
+    weights = np.zeros((samples, n))
+    step = max(1, 2**22 // max(n, 1))  # rows at a time: the temporaries stay a few tens of MB
+    for first in range(0, samples if n else 0, step):
+        rows = indices[first : first + step]
+        flat = (rows + np.arange(len(rows))[:, None] * n).ravel()
+        weights[first : first + len(rows)] = np.bincount(flat, minlength=len(rows) * n).reshape(len(rows), n)
+    return weights
 
 
 def percentile_interval(values: np.ndarray, level: float = LEVEL) -> Interval:
@@ -85,7 +88,7 @@ def compute_intervals(report: AgreementReport, samples: int = 1000, seed: int = 
     of every stance target and flag, over the report's compared articles."""
     docs = report.documents
     n = len(docs)
-    weights = resample_weights(bootstrap_indices(n, samples, seed), n)
+    weights = resample_weights(bootstrap_indices(n, samples, seed), n)  # the indices are freed here
     index = {d: i for i, d in enumerate(docs)}
     out = Intervals(samples, seed, n)
     for layer, results in (("entities", report.entities), ("events", report.events), ("arguments", report.arguments)):
