@@ -4,7 +4,10 @@ Builds a project file in a temporary folder (annotators mostly agree, with shift
 missing and extra spans, a few events and stance values), then times loading the done layers and computing every
 measure, as `annotator agreement` does. Prints the figures.
 
-    python benchmarks/bench_agreement.py [--articles 10000] [--annotators 3] [--spans 30]
+    python benchmarks/bench_agreement.py [--articles 10000] [--annotators 3] [--spans 30] [--samples 1000]
+
+Also times `--ci` (bootstrap intervals over the same report; target: the run with intervals under 10x the run
+without) and the per-article disagreement counts (`--per-document`, the agreement view's ranking).
 """
 
 from __future__ import annotations
@@ -85,6 +88,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--annotators", type=int, default=3)
     parser.add_argument("--spans", type=int, default=30)
+    parser.add_argument("--samples", type=int, default=1000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.annotator"
@@ -102,6 +106,13 @@ def main() -> int:
             t0, c0 = time.perf_counter(), time.process_time()
             report.to_json()
             t_json, c_json = time.perf_counter() - t0, time.process_time() - c0
+            t0, c0 = time.perf_counter(), time.process_time()
+            report.with_intervals(args.samples, 0)
+            report.to_json()
+            t_ci, c_ci = time.perf_counter() - t0, time.process_time() - c0
+            t0, c0 = time.perf_counter(), time.process_time()
+            report.disagreements()
+            t_dis, c_dis = time.perf_counter() - t0, time.process_time() - c0
     total = t_load + t_compute + t_json
     cpu = c_load + c_compute + c_json
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
@@ -118,6 +129,11 @@ def main() -> int:
     print(
         f"total               {total:6.2f}s {cpu:6.2f}s (target < 2 s; wall/2 = {total / 2:.2f}, cpu/2 = {cpu / 2:.2f})"
     )
+    print(
+        f"bootstrap CI ({args.samples} resamples) {t_ci:6.2f}s {c_ci:6.2f}s; run with intervals / without: "
+        f"wall {(total + t_ci) / total:.2f}x, cpu {(cpu + c_ci) / cpu:.2f}x (target < 10x)"
+    )
+    print(f"disagreements per article (--per-document, the view's ranking) {t_dis:6.2f}s {c_dis:6.2f}s")
     f1 = report.entities["exact"].mean_f1
     print(f"mean exact entity F1 {f1:.3f}; Taliban alpha {report.stance['Taliban'].krippendorff_alpha:.3f}")
     return 0

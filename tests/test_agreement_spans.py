@@ -228,3 +228,29 @@ def test_project_without_any_annotation(cli, tmp_path):
     assert out["entities"]["exact"] == {"pairs": [], "mean_f1": None}
     assert out["stance"]["Taliban"]["fleiss_kappa"] is None
     assert "needs at least two annotators" in cli("agreement", tmp_path / "spans.annotator").out
+
+
+def test_text_with_nul_is_scored_like_any_other(cli, tmp_path):
+    """SQLite's length() stops at U+0000; packed offsets must not collide on such an article."""
+    text = "ab\u0000cdefghijklmnop"
+    lines = [
+        {
+            "id": "n1",
+            "text": text,
+            "annotator": "alice",
+            "status": "done",
+            "spans": [{"start": 5, "end": 9, "label": "ORG"}],
+        },
+        {
+            "id": "n1",
+            "text": text,
+            "annotator": "bob",
+            "status": "done",
+            "spans": [{"start": 4, "end": 12, "label": "ORG"}],
+        },
+    ]
+    out = agreement(cli, build(cli, tmp_path, lines, "nul"))
+    exact = out["entities"]["exact"]["pairs"][0]
+    assert (exact["tp"], exact["n_a"], exact["n_b"], exact["f1"]) == (0, 1, 1, 0.0)
+    assert out["entities"]["overlap"]["pairs"][0]["f1"] == 1.0
+    assert out["entities"]["unlabelled"]["pairs"][0]["f1"] == 0.0

@@ -4,7 +4,6 @@ the articles ranked by disagreement opening the review window on double-click.""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTabWidget
 
 from annotator.gui.review import _windows, add_review_menu, open_agreement_window
 from tests.test_agreement_spans import STANDARD, build
@@ -27,15 +26,20 @@ def test_agreement_view(cli, tmp_path, qtbot):
     assert win.bars.bars == win.label_bars()
     win.layer_box.setCurrentText("arguments")
     assert dict(win.label_bars()) == {"Attacker": 0.0, "Place": 1.0}
-    row = [win.confusion.item(0, c).text() for c in range(4)]
-    assert row == ["entity", "DATE", "TIME", "1"]
+    assert win.heat.counts == {("DATE", "TIME"): 1}  # the heat map of label confusion
     assert [win.articles.item(r, 0).text() for r in range(win.articles.rowCount())] == ["d1", "d2"]
-    assert win.articles.item(0, 1).text() == "5"  # 4 unmatched entities + 1 stance pair
-    stance = [win.stance.item(0, c).text() for c in range(6)]
-    assert stance == ["stance", "Taliban", "1", "0.000", "0.000", "-1.000"]
+    # units whose versions differ, as the review window counts them: GPE, DATE/TIME, the event, the stance
+    assert win.articles.item(0, 1).text() == "4"
+    stance = [win.stance.item(0, c).text() for c in range(3)]
+    assert stance == ["stance: Taliban", "1", "0.000"]
+    assert win.stance.item(0, 3).text().startswith("0.000 [")  # alpha with its bootstrap interval
+    assert win.stance.item(0, 4).text().startswith("-1.000 [")
+    assert win.stance.horizontalHeaderItem(5).text() == "Cohen κ alice/bob"
+    assert win.stance.item(0, 5).text() == "0.000 [0.00, 0.00]"
+    # colour by Cohen's kappa of a stance target
+    win.colour_box.setCurrentText("Cohen's κ: stance Taliban")
+    assert win.matrix.item(0, 1).text() == "0.000"
     # double-clicking an article opens it for review (a real click first: item views pair it with the press)
-    tabs = win.findChild(QTabWidget, "agreementTabs")
-    tabs.setCurrentWidget(win.articles)
     rect = win.articles.visualItemRect(win.articles.item(0, 0))
     before = len(_windows)
     with qtbot.waitSignal(win.review_requested) as blocker:
@@ -46,6 +50,31 @@ def test_agreement_view(cli, tmp_path, qtbot):
     review = _windows[-1]
     assert review.review.doc_id == "d1"
     review.close()
+    win.close()
+
+
+def test_unticked_annotator_is_excluded(cli, tmp_path, qtbot):
+    from tests.test_agreement_ci import random_lines
+
+    path = build(cli, tmp_path, random_lines(3), "three")
+    win = open_agreement_window(path)
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.report is not None, timeout=20000)
+    assert win.report.annotators == ["alice", "bob", "carol"]
+    assert list(win.checks) == ["alice", "bob", "carol"] and all(b.isChecked() for b in win.checks.values())
+    assert win.matrix.rowCount() == 3
+    with qtbot.waitSignal(win.computed, timeout=20000):
+        win.checks["carol"].setChecked(False)
+    assert win.report.annotators == ["alice", "bob"]
+    assert win.matrix.rowCount() == 2 and win.matrix.verticalHeaderItem(1).text() == "bob"
+    assert [(p.a, p.b) for p in win.report.entities["exact"].pairs] == [("alice", "bob")]
+    assert all("carol" not in ann for ann in [win.pair_box.itemText(i) for i in range(win.pair_box.count())])
+    assert all(len(r.cohen) == 1 for r in win.report.stance.values())
+    # articles: only those done by both of the ticked annotators, narrowed by the filter
+    both = set(win.report.documents)
+    with qtbot.waitSignal(win.computed, timeout=20000):
+        win.article_filter.setText("article 1:")  # titles hold "Article 1: word0 …"; case does not matter
+    assert set(win.report.documents) == {"d1"} & both
     win.close()
 
 

@@ -13,7 +13,7 @@ marked exactly that item ("alice,bob"), or "review" for an item the reviewer mad
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from annotator.core.model import GOLD, Annotation, Argument, Event, Span, Status
@@ -74,26 +74,55 @@ def _clusters(items: Sequence[tuple[int, int, str, object]]) -> list[tuple[int, 
 
 def units_of(layers: dict[str, Annotation]) -> list[Unit]:
     """The units of one article, given each reviewed annotator's layer, in text order (stance last)."""
-    names = list(layers)
+    return units_from_keys(
+        {who: [s.key() for s in ann.spans] for who, ann in layers.items()},
+        {who: [event_key(e) for e in ann.events] for who, ann in layers.items()},
+        {who: ann.stance for who, ann in layers.items()},
+    )
+
+
+def units_from_keys(
+    spans: Mapping[str, Sequence[tuple[int, int, str]]],
+    events: Mapping[str, Sequence[tuple]],
+    stance: Mapping[str, Mapping[str, str]],
+) -> list[Unit]:
+    """The units of one article from plain values: annotator -> span keys (start, end, label), event keys
+    (trigger start, trigger end, type, arguments) and stance (target -> value). The annotators are the keys of
+    `spans`, in order; the review window and agreement both build units here."""
+    names = list(spans)
     units: list[Unit] = []
-    spans = [(s.start, s.end, who, s.key()) for who, ann in layers.items() for s in ann.spans]
-    for start, end, members in _clusters(spans):
+    span_items = [(k[0], k[1], who, k) for who in names for k in spans[who]]
+    for start, end, members in _clusters(span_items):
         units.append(Unit("span", start, end, versions=_versions(names, members)))
-    events = [(e.trigger_start, e.trigger_end, who, event_key(e)) for who, ann in layers.items() for e in ann.events]
-    for start, end, members in _clusters(events):
+    event_items = [(k[0], k[1], who, k) for who in names for k in events.get(who, ())]
+    for start, end, members in _clusters(event_items):
         units.append(Unit("event", start, end, versions=_versions(names, members)))
     units.sort(key=lambda u: (u.start, u.end, u.kind))
     targets: list[str] = []
-    for ann in layers.values():
-        targets += [t for t in ann.stance if t not in targets]
+    for who in names:
+        targets += [t for t in stance.get(who, {}) if t not in targets]
     for target in targets:
-        versions = {who: ((ann.stance[target],) if target in ann.stance else ()) for who, ann in layers.items()}
+        versions = {who: ((stance[who][target],) if target in stance.get(who, {}) else ()) for who in names}
         units.append(Unit("stance", -1, -1, target, versions))
     return units
 
 
+def is_disagreement(unit: Unit) -> bool:
+    """THE definition of a disagreement, used by the review list and status bar, the agreement view's ranking and
+    `annotator agreement --per-document`: the annotators' versions of the unit differ (a unit only one annotator
+    can speak for is not agreed either, so reviewing a single layer still visits every unit)."""
+    return not unit.agreed
+
+
+def disagreements(units: Sequence[Unit]) -> list[Unit]:
+    return [u for u in units if is_disagreement(u)]
+
+
 def _versions(names: list[str], members: list[tuple[str, object]]) -> dict[str, tuple]:
-    return {who: tuple(sorted(item for w, item in members if w == who)) for who in names}
+    found: dict[str, list] = {who: [] for who in names}
+    for who, item in members:
+        found[who].append(item)
+    return {who: tuple(sorted(items)) if len(items) > 1 else tuple(items) for who, items in found.items()}
 
 
 # -- the gold side ---------------------------------------------------------------------------------------------
@@ -157,7 +186,7 @@ class ArticleReview:
 
     def open_units(self) -> list[Unit]:
         """Disagreements not settled yet (agreed units are not disagreements, decided or not)."""
-        return [u for u in self.units if not u.agreed and not self.decided(u)]
+        return [u for u in disagreements(self.units) if not self.decided(u)]
 
     # -- decisions: each is one transaction on the project ---------------------------------------------------
     def decide(self, unit: Unit, items: tuple, evidence_from: str | None = None) -> None:

@@ -21,9 +21,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from annotator.core.adjudication import disagreements, units_from_keys
 from annotator.core.errors import NotFoundError
 from annotator.core.model import GOLD, is_conflict_layer
 from annotator.core.scoring import (
@@ -38,6 +40,9 @@ from annotator.core.scoring import (
 )
 from annotator.store import agreement_rows as agreement_store
 from annotator.store import documents
+
+if TYPE_CHECKING:
+    from annotator.core.agreement_ci import Intervals
 
 # (trigger start, trigger end, type, arguments as ((start, end, role), ...))
 EventKey = tuple[int, int, str, tuple[SpanKey, ...]]
@@ -206,13 +211,16 @@ def choose_annotators(project, annotators: Sequence[str] | None = None) -> list[
     return out
 
 
-def load_data(project, annotators: Sequence[str] | None = None) -> AgreementData:
-    """Read the chosen annotators' done layers from a project in bulk."""
+def load_data(project, annotators: Sequence[str] | None = None, articles: Iterable[str] | None = None) -> AgreementData:
+    """Read the chosen annotators' done layers from a project in bulk (only `articles`, when given)."""
     names = choose_annotators(project, annotators)
     db = project.db
     doc_ids = documents.document_ids(db)
     done: dict[str, set[str]] = {a: set() for a in names}
     flag_rows = agreement_store.done_state_rows(db, names)
+    if articles is not None:
+        allowed = set(articles)
+        flag_rows = [r for r in flag_rows if r[0] in allowed]
     for doc, who, _ in flag_rows:
         done[who].add(doc)
     data = AgreementData(names, doc_ids, done)
@@ -411,13 +419,16 @@ class AgreementReport:
     flags: dict[str, CategoricalResult]
     entity_confusion: Counter[tuple[str, str]]
     event_confusion: Counter[tuple[str, str]]
-    stance_units: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict, repr=False)  # for ranking
+    stance_units: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict, repr=False)
+    data: AgreementData | None = field(default=None, repr=False)  # what was compared, for disagreements and CIs
+    ci: Intervals | None = field(default=None, repr=False)  # bootstrap intervals, when asked for
+    _disagreements: dict[str, int] | None = field(default=None, repr=False)
 
     def to_json(self, per_document: bool = False) -> dict:
         def modes(results: dict[str, ModeResult]) -> dict:
             return {mode: r.to_dict(per_document) for mode, r in results.items()}
 
-        return {
+        out = {
             "annotators": self.annotators,
             "documents": len(self.documents),
             "entities": modes(self.entities),
@@ -430,27 +441,91 @@ class AgreementReport:
                 "events": _confusion_json(self.event_confusion),
             },
         }
+        if per_document:  # new fields only add: the figures above keep their shape
+            out["disagreements"] = self.disagreements()
+        if self.ci is not None:
+            _add_intervals(out, self.ci)
+        return out
+
+    def with_intervals(self, samples: int = 1000, seed: int = 0) -> AgreementReport:
+        """Add bootstrap intervals (see `agreement_ci`); returns the report."""
+        from annotator.core.agreement_ci import compute_intervals
+
+        self.ci = compute_intervals(self, samples, seed)
+        return self
 
     def document_disagreement(self) -> list[tuple[str, int]]:
-        """Compared articles ranked by disagreement (most first): unmatched exact entities and triggers summed
-        over pairs, plus pairs of annotators giving a stance target different values."""
-        score: Counter[str] = Counter({d: 0 for d in self.documents})
-        for results in (self.entities, self.events):
-            for pair in results["exact"].pairs:
-                for d, prf in pair.score.per_document.items():
-                    score[d] += prf.n_a + prf.n_b - 2 * prf.tp
-        for d, n in self._stance_disagreements().items():
-            score[d] += n
+        """Compared articles ranked by disagreement (most first, then project order): the number of units where
+        the versions of the annotators who marked the article done differ (`adjudication.is_disagreement`, the
+        definition the review window counts with)."""
+        counts = self.disagreements()
         order = {d: i for i, d in enumerate(self.documents)}
-        return sorted(score.items(), key=lambda item: (-item[1], order.get(item[0], 0)))
+        return sorted(counts.items(), key=lambda item: (-item[1], order.get(item[0], 0)))
 
-    def _stance_disagreements(self) -> Counter[str]:
-        out: Counter[str] = Counter()
-        for units in self.stance_units.values():
-            for d, ratings in units.items():
-                values = [ratings[a] for a in self.annotators if a in ratings]
-                out[d] += sum(1 for x, y in combinations(values, 2) if x != y)
-        return out
+    def disagreements(self) -> dict[str, int]:
+        """Disagreements per compared article, in project order (computed once)."""
+        if self._disagreements is None:
+            self._disagreements = document_disagreements(self.data) if self.data is not None else {}
+        return self._disagreements
+
+
+def document_disagreements(data: AgreementData) -> dict[str, int]:
+    """Disagreements per compared article: units (`adjudication.units_from_keys`) where the versions of the chosen
+    annotators who marked the article done differ (`adjudication.is_disagreement`), in project order."""
+    compared = np.flatnonzero(data.done_matrix.sum(axis=1) >= 2)
+    wanted = set(compared.tolist())
+    spans: dict[int, dict[str, list[SpanKey]]] = defaultdict(lambda: defaultdict(list))
+    for who in data.annotators:
+        arr = data.spans.get(who)
+        if arr is None or not len(arr):
+            continue
+        rows = zip(arr.doc.tolist(), arr.start.tolist(), arr.end.tolist(), arr.label.tolist(), strict=True)
+        for d, start, end, label in rows:
+            if d in wanted:
+                spans[d][who].append((start, end, data.labels[label]))
+    events: dict[int, dict[str, list[EventKey]]] = defaultdict(dict)
+    for (who, doc), evs in data.events.items():
+        events[data.doc_order[doc]][who] = evs
+    stance: dict[int, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
+    for target, by_doc in data.stance.items():
+        for doc, ratings in by_doc.items():
+            for who, value in ratings.items():
+                stance[data.doc_order[doc]][who][target] = value
+    out: dict[str, int] = {}
+    for d in compared.tolist():
+        names = [a for k, a in enumerate(data.annotators) if data.done_matrix[d, k]]
+        units = units_from_keys(
+            {a: spans[d].get(a, []) for a in names} if d in spans else {a: [] for a in names},
+            events.get(d, {}),
+            stance.get(d, {}),
+        )
+        out[data.doc_ids[d]] = len(disagreements(units))
+    return out
+
+
+def _pair_interval(value: tuple[float, float] | None) -> list[float] | None:
+    return None if value is None else [value[0], value[1]]
+
+
+def _add_intervals(out: dict, ci: Intervals) -> None:
+    """`"ci": {"precision": [low, high], ...}` beside each pair's figures, `"ci"` in each Cohen entry and each
+    stance target or flag; null where the figure is undefined."""
+    out["ci_settings"] = ci.settings()
+    for layer, key in (("entities", "entities"), ("events", "events"), ("arguments", "event_arguments")):
+        for mode, result in out[key].items():
+            for pair in result["pairs"]:
+                figures = ci.spans.get((layer, mode, pair["a"], pair["b"]), {})
+                pair["ci"] = {name: _pair_interval(figures.get(name)) for name in ("precision", "recall", "f1")}
+    for kind in ("stance", "flags"):
+        for name, result in out[kind].items():
+            coefficients = ci.categorical.get((kind, name), {})
+            result["ci"] = {
+                "krippendorff_alpha": _pair_interval(coefficients.get("krippendorff_alpha")),
+                "fleiss_kappa": _pair_interval(coefficients.get("fleiss_kappa")),
+            }
+            cohen: dict = coefficients.get("cohen", {})
+            for entry in result["cohen_kappa"]:
+                entry["ci"] = _pair_interval(cohen.get((entry["a"], entry["b"])))
 
 
 def _confusion_json(confusion: Counter[tuple[str, str]]) -> list[dict]:
@@ -471,12 +546,16 @@ def compute(data: AgreementData) -> AgreementReport:
         entity_confusion=label_confusion(data, data.spans, data.labels),
         event_confusion=label_confusion(data, data.triggers, data.event_types),
         stance_units=data.stance,
+        data=data,
     )
 
 
-def project_agreement(project, annotators: Sequence[str] | None = None) -> AgreementReport:
-    """Agreement among the chosen annotators (default: everyone but gold) of an open project."""
-    return compute(load_data(project, annotators))
+def project_agreement(
+    project, annotators: Sequence[str] | None = None, articles: Iterable[str] | None = None
+) -> AgreementReport:
+    """Agreement among the chosen annotators (default: everyone but gold) of an open project, on the articles
+    at least two of them marked done (only among `articles`, when given)."""
+    return compute(load_data(project, annotators, articles))
 
 
 __all__ = [

@@ -394,6 +394,10 @@ class DocumentScores(Mapping):
     def __len__(self) -> int:
         return len(self._ids)
 
+    def columns(self) -> tuple[list[str], list[int], list[int], list[int]]:
+        """Document ids and their tp, n_a, n_b as parallel lists (for sums over resampled articles)."""
+        return self._ids, self._tp, self._n_a, self._n_b
+
     def items(self):  # faster than the Mapping default, which looks every key up
         return [(d, PRF(t, x, y)) for d, t, x, y in zip(self._ids, self._tp, self._n_a, self._n_b, strict=True)]
 

@@ -1,7 +1,10 @@
 """Set up the window for the README screenshots, then leave it open for `/work/shared/tools/screenshot`.
 
-usage: python docs/screenshots/scenes.py PROJECT SCENE   (SCENE: main, relabel, shortcuts, events, dari, emoji)
-The dari and emoji scenes create PROJECT themselves (it must not exist yet).
+usage: python docs/screenshots/scenes.py PROJECT SCENE   (SCENE: main, relabel, shortcuts, events, dari, emoji,
+agreement)
+The dari, emoji and agreement scenes create PROJECT themselves (it must not exist yet); agreement imports the
+sample articles with three annotators' spans, events and stance (JSONL, as tests/test_agreement_spans.py builds
+its projects) and opens the Agreement view.
 """
 
 from __future__ import annotations
@@ -73,8 +76,75 @@ def prepare_text(path: str, doc_id: str, text: str, spans: list[tuple[str, str]]
             project.set_setting("suggestion_model", "demo@1")
 
 
+NAMES = [
+    ("Taliban", "ORG"), ("Kabul", "GPE"), ("Lashkar Gah", "GPE"), ("Kandahar", "GPE"), ("Herat", "GPE"),
+    ("Helmand", "GPE"), ("Afghanistan", "GPE"), ("AFP", "ORG"), ("Tuesday", "DATE"), ("Wednesday", "DATE"),
+    ("Bismillah Mohammadi", "PERSON"), ("Zabihullah Mujahid", "PERSON"), ("Afghan", "NORP"), ("US", "GPE"),
+    ("Ashraf Ghani", "PERSON"), ("Taliban's", "ORG"), ("Washington", "GPE"), ("Sunday", "DATE"),
+]  # fmt: skip
+
+
+def prepare_agreement(path: str) -> None:
+    """Three annotators on the sample articles: mostly the same spans, some missed, widened or relabelled."""
+    import json
+    import random
+    import re
+    import tempfile
+    from pathlib import Path
+
+    from annotator.cli import main as cli
+
+    rng = random.Random(13)
+    samples = sorted((Path(__file__).resolve().parents[2] / "samples").glob("*.txt"))
+    lines = []
+    for k, file in enumerate(samples):
+        text = file.read_text(encoding="utf-8")
+        base = []
+        for needle, label in NAMES:
+            for m in re.finditer(rf"\b{re.escape(needle)}\b", text):
+                if not any(s < m.end() and m.start() < e for s, e, _ in base):
+                    base.append((m.start(), m.end(), label))
+        attack = text.find("attack")
+        for who, care in (("alice", 0.95), ("bob", 0.85), ("carol", 0.75)):
+            spans = []
+            for s, e, label in base:
+                r = rng.random()
+                if r > care + 0.04:
+                    continue
+                if r > care:
+                    label = rng.choice(["ORG", "GPE", "LOC", "NORP", "PERSON"])
+                elif r > care - 0.03 and e + 1 < len(text) and text[e] == " ":
+                    e = text.find(" ", e + 1) if text.find(" ", e + 1) > 0 else e
+                spans.append({"start": s, "end": e, "label": label})
+            work = {"spans": spans, "stance": {"Taliban": "against" if rng.random() < care else "neutral"}}
+            if attack >= 0:
+                work["events"] = [{"type": "ATTACK", "trigger": {"start": attack, "end": attack + 6}, "arguments": []}]
+            lines.append({"id": f"sample-{k + 1}", "text": text, "annotator": who, "status": "done", **work})
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl = Path(tmp) / "three.jsonl"
+        jsonl.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+        if cli(["new", path]) or cli(["import", path, str(jsonl)]):
+            raise SystemExit("could not build the agreement project")
+
+
+def agreement_scene(path: str) -> int:
+    from annotator.gui.review import open_agreement_window
+
+    prepare_agreement(path)
+    app = ensure_app()
+    window = open_agreement_window(path)
+
+    def act() -> None:
+        window.mode_box.setCurrentText("exact")
+
+    window.computed.connect(act)
+    return app.exec()
+
+
 def main() -> int:
     project, scene = sys.argv[1], sys.argv[2]
+    if scene == "agreement":
+        return agreement_scene(project)
     if scene == "events":
         prepare_events(project)
     elif scene == "dari":
