@@ -4,14 +4,15 @@ each with its labels as in the main window) and once more for the gold layer bei
 Every column is an `ArticleView` (read-only here): spans are filled with their label's colour with the label under
 them, event triggers framed; the current unit is framed in every column, the focused event's arguments carry their
 role names, and the gold column frames the disagreements still open. The columns show one text with the same
-line spacing, so at equal widths their layouts are identical and scroll values can be copied from one to the rest.
+line spacing, so at equal widths (as they open, and after each resize of the window) their layouts are identical
+and scroll values can be copied from one to the rest; columns the reviewer resized scroll proportionally.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QScrollBar, QSizePolicy, QSplitter, QTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollBar, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from annotator.core.adjudication import Unit
 from annotator.core.model import Annotation
@@ -56,6 +57,8 @@ class Column(QWidget):
         self.view.handler = handler
         self.view.set_zoom(ZOOM)
         self.view.setMinimumWidth(140)
+        # always there, so equal columns have equal text widths whatever their content's length
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(1)
@@ -122,15 +125,18 @@ class CurationPane(QWidget):
         self.gold.view.show_article(text, layer_items(gold, positions), colors)
         self._gold_header()
         self.equalize()
-        self._same_wrap()
         self.gold.view.verticalScrollBar().setValue(keep)
 
     def equalize(self) -> None:
-        """Give the shown columns equal widths: their texts then wrap alike and scroll line for line."""
+        """Give the shown columns equal widths: their texts then wrap alike, the documents are equally tall and a
+        scroll value means the same line in every column. The pixels left over are a margin right of gold."""
         shown = len(self.names) + 1
         width = max(self.splitter.width() - self.splitter.handleWidth() * (shown - 1), shown)
-        sizes = [width // shown if k < len(self.names) else 0 for k in range(len(self.columns))]
-        self.splitter.setSizes([*sizes, width - sum(sizes)])
+        each = width // shown
+        self.gold.layout().setContentsMargins(0, 0, width - each * shown, 0)
+        self.splitter.setSizes(
+            [each if k < len(self.names) else 0 for k in range(len(self.columns))] + [width - each * (shown - 1)]
+        )
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -207,21 +213,9 @@ class CurationPane(QWidget):
                 cursor.clearSelection()
                 view.setTextCursor(cursor)
 
-    def _same_wrap(self) -> None:
-        """Wrap every shown column at the narrowest one's width: then each line holds the same words in every
-        column, the documents are equally tall, and a scroll value means the same line everywhere."""
-        views = self.views()
-        width = max(min(v.viewport().width() for v in views), 80)
-        for view in views:
-            if view.lineWrapMode() != QTextEdit.LineWrapMode.FixedPixelWidth or view.lineWrapColumnOrWidth() != width:
-                view.setLineWrapMode(QTextEdit.LineWrapMode.FixedPixelWidth)
-                view.setLineWrapColumnOrWidth(width)
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind == QEvent.Type.Resize:
-            self._same_wrap()
-        elif kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick) and (
+        if kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick) and (
             event.button() == Qt.MouseButton.LeftButton  # type: ignore[attr-defined]
         ):
             view = next((v for v in self.views() if v.viewport() is watched), None)

@@ -138,6 +138,8 @@ class ReviewWindow(QMainWindow):
         self.chooser_box = QHBoxLayout(self.chooser)
         self.chooser_box.setContentsMargins(0, 0, 0, 0)
         self._boxes: dict[str, QCheckBox] = {}
+        self._table_layout: tuple = ()  # what the unit list was built for (article, review, columns, rows)
+        self._rows: list = []  # per row: (state, gold) as shown
         self.setCentralWidget(self._layout())
         self.statusBar().addPermanentWidget(self.progress_label)
         self._add_actions(auto_accept)
@@ -403,49 +405,58 @@ class ReviewWindow(QMainWindow):
         self._update_progress()
 
     def _fill_table(self) -> None:
+        """Fill the unit list: rebuilt for a new article or columns, else only the rows whose state or gold
+        changed (a decision touches one or two of hundreds)."""
         review = self.review
         assert review is not None
         table = self.unit_table
         headers = ["state", "kind", "where", *(f"{k + 1}: {a}" for k, a in enumerate(self.shown)), "gold"]
+        rows = [(self.state(u), gold_items(review.gold, u)) for u in review.units]
+        layout = (review.doc_id, id(review), tuple(headers), len(rows))
         table.blockSignals(True)
-        table.clear()
-        table.setColumnCount(len(headers))
-        table.setHorizontalHeaderLabels(headers)
-        table.setRowCount(len(review.units))
-        gold_column = 3 + len(self.shown)
-        for r, unit in enumerate(review.units):
-            state = self.state(unit)
-            for c, text in enumerate((state, unit.kind, self.where(unit))):
-                item = QTableWidgetItem(text)
-                if c == 0:
-                    item.setBackground(QBrush(QColor(STATE_COLORS[state])))
-                table.setItem(r, c, item)
-            gold = gold_items(review.gold, unit)
-            distinct = list(dict.fromkeys(unit.versions.values()))
-            for k, who in enumerate(self.shown):
-                version = unit.versions.get(who, ())
-                item = QTableWidgetItem(self.describe(unit, version))
-                item.setToolTip(item.text())
-                if not unit.agreed:  # differences: one colour per distinct version
-                    item.setBackground(QBrush(QColor(VERSION_COLORS[distinct.index(version) % len(VERSION_COLORS)])))
-                if state == DECIDED and version == gold:
-                    font = QFont(item.font())
-                    font.setBold(True)
-                    item.setFont(font)
-                table.setItem(r, 3 + k, item)
-            gold_item = QTableWidgetItem(self.describe(unit, gold) if state == DECIDED or gold else "")
-            gold_item.setToolTip(gold_item.text())
-            if state == DECIDED:
-                gold_item.setBackground(QBrush(QColor(STATE_COLORS[DECIDED])))
-            table.setItem(r, gold_column, gold_item)
-        header = table.horizontalHeader()
-        header.setMinimumSectionSize(40)
-        for c, width in enumerate((62, 50, 130)):
-            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-            table.setColumnWidth(c, width)
-        for c in range(3, len(headers)):
-            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+        if layout != self._table_layout:
+            self._table_layout, self._rows = layout, [None] * len(rows)
+            table.clear()
+            table.setColumnCount(len(headers))
+            table.setHorizontalHeaderLabels(headers)
+            table.setRowCount(len(rows))
+            header = table.horizontalHeader()
+            header.setMinimumSectionSize(40)
+            for c, width in enumerate((62, 50, 130)):
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+                table.setColumnWidth(c, width)
+            for c in range(3, len(headers)):
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+        for r, (unit, row) in enumerate(zip(review.units, rows, strict=True)):
+            if self._rows[r] != row:
+                self._rows[r] = row
+                self._fill_row(r, unit, *row)
         table.blockSignals(False)
+
+    def _fill_row(self, r: int, unit: Unit, state: str, gold: tuple) -> None:
+        table = self.unit_table
+        for c, text in enumerate((state, unit.kind, self.where(unit))):
+            item = QTableWidgetItem(text)
+            if c == 0:
+                item.setBackground(QBrush(QColor(STATE_COLORS[state])))
+            table.setItem(r, c, item)
+        distinct = list(dict.fromkeys(unit.versions.values()))
+        for k, who in enumerate(self.shown):
+            version = unit.versions.get(who, ())
+            item = QTableWidgetItem(self.describe(unit, version))
+            item.setToolTip(item.text())
+            if not unit.agreed:  # differences: one colour per distinct version
+                item.setBackground(QBrush(QColor(VERSION_COLORS[distinct.index(version) % len(VERSION_COLORS)])))
+            if state == DECIDED and version == gold:
+                font = QFont(item.font())
+                font.setBold(True)
+                item.setFont(font)
+            table.setItem(r, 3 + k, item)
+        gold_item = QTableWidgetItem(self.describe(unit, gold) if state == DECIDED or gold else "")
+        gold_item.setToolTip(gold_item.text())
+        if state == DECIDED:
+            gold_item.setBackground(QBrush(QColor(STATE_COLORS[DECIDED])))
+        table.setItem(r, 3 + len(self.shown), gold_item)
 
     def _show_unit(self, row: int) -> None:
         """Frame the current unit in every column and scroll the columns to it; the stance box follows."""
@@ -660,8 +671,8 @@ class ReviewWindow(QMainWindow):
 
     def _changes_arrived(self, changes) -> None:
         """An undo or redo (here or in the main window) changed layers: show the gold layer as it now is."""
-        if not self.isVisible() or not changes.concerns(self.project):
-            return
+        if self._pushing or not self.isVisible() or not changes.concerns(self.project):
+            return  # a decision made here refreshes after it is recorded
         if self.review is not None and self.review.doc_id in changes.documents:
             self.review.reload_gold()
             self._refresh()
