@@ -270,3 +270,28 @@ def test_a_digit_never_makes_a_gold_span_whatever_the_selection(cli, tmp_path, q
     assert not [s for s in gold(win) if s[0] == "officials" or s[2] == "review"]
     assert message(win).startswith("Gold: " + ("alice" if key == Qt.Key.Key_1 else "bob"))
     win.close()
+
+
+def test_a_stance_target_shows_each_columns_value_and_evidence(cli, tmp_path, qtbot):
+    quote = {"start": TEXT.index("officials"), "end": TEXT.index("officials") + 9}
+    lines = [
+        {**layer("alice", [at("Taliban", "ORG")]), "stance": {"Taliban": "against"}},
+        {
+            **layer("bob", [at("Taliban", "ORG")]),
+            "stance": {"Taliban": "neutral"},
+            "stance_evidence": {"Taliban": [quote]},
+        },
+    ]
+    win = open_on(cli, tmp_path, qtbot, lines)
+    unit = win.current_unit()
+    assert (unit.kind, unit.target) == ("stance", "Taliban")
+    columns = win.curation.columns
+    assert columns[0].header.text().endswith("· Taliban: against")
+    assert columns[1].header.text().endswith("· Taliban: neutral")
+    assert win.curation.gold.header.text().endswith("· Taliban: —")
+    assert [name for *_, name in columns[1].view._evidence] == ["Taliban"]
+    qtbot.keyClick(win.unit_table, Qt.Key.Key_2)
+    assert message(win) == "Gold: bob's version of ‘Taliban’ taken"
+    with Project.open(win.project.path, readonly=True) as p:
+        assert p.annotation("c1", GOLD).stance == {"Taliban": "neutral"}
+    win.close()

@@ -52,6 +52,7 @@ class Column(QWidget):
         self.header.setStyleSheet("font-weight: bold; padding: 1px 3px;")
         self.header.setMinimumWidth(1)  # a long name is cut, never widens its column: the columns stay equal
         self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.base = ""  # the header's text; the current stance unit's value is added to it
         self.view = ArticleView()
         self.view.setObjectName(name)
         self.view.handler = handler
@@ -119,7 +120,8 @@ class CurationPane(QWidget):
             column.setVisible(shown)
             if shown:
                 name = self.names[k]
-                column.header.setText(f"{k + 1} · {name} · {_count(layers[name])}")
+                column.base = f"{k + 1} · {name} · {_count(layers[name])}"
+                column.header.setText(column.base)
                 column.view.show_article(text, layer_items(layers[name], positions), colors)
         self.gold_layer = gold
         self.gold.view.show_article(text, layer_items(gold, positions), colors)
@@ -159,19 +161,30 @@ class CurationPane(QWidget):
     def _gold_header(self, left: int | None = None) -> None:
         layer = self.gold_layer
         counts = _count(layer) if layer is not None else ""
-        self.gold.header.setText(f"gold · {counts}" + (f" · {left} open" if left is not None else ""))
+        self.gold.base = f"gold · {counts}" + (f" · {left} open" if left is not None else "")
+        self.gold.header.setText(self.gold.base)
 
     # -- the current unit ------------------------------------------------------------------------------------
     def frame(self, unit: Unit | None) -> None:
-        """Frame the unit in every column (its events' arguments with their roles) and scroll it into view."""
+        """Frame the unit in every column (its events' arguments with their roles) and scroll it into view; for a
+        stance target, each column's header says its value and its evidence quotes are underlined."""
         if self.positions is None:
             return
         pos = self.positions.to_qt
         item = None
         if unit is not None and unit.kind != "stance":
             item = Item("unit", unit.start, unit.end, "", pos(unit.start), pos(unit.end))
+        target = unit.target if unit is not None and unit.kind == "stance" else None
         layers = [self.layers.get(n) for n in self.names] + [self.gold_layer]
-        for view, layer in zip(self.views(), layers, strict=True):
+        columns = [*self.columns[: len(self.names)], self.gold]
+        for column, layer in zip(columns, layers, strict=True):
+            view = column.view
+            header, quotes = column.base, []
+            if target is not None and layer is not None:
+                header += f" · {target}: {layer.stance.get(target, '—')}"
+                quotes = [(pos(q.start), pos(q.end), target) for q in layer.stance_evidence.get(target, [])]
+            column.header.setText(header)
+            view.set_evidence(quotes)
             args = []
             if unit is not None and unit.kind == "event" and layer is not None:
                 for e in layer.events:
