@@ -295,3 +295,19 @@ def test_a_stance_target_shows_each_columns_value_and_evidence(cli, tmp_path, qt
     with Project.open(win.project.path, readonly=True) as p:
         assert p.annotation("c1", GOLD).stance == {"Taliban": "neutral"}
     win.close()
+
+
+def test_esc_cancels_g_first_then_closes_the_window(cli, tmp_path, qtbot):
+    win = open_on(cli, tmp_path, qtbot, TWO)
+    win.show()
+    win.activateWindow()
+    qtbot.waitActive(win)
+    view = win.text_view
+    view.setFocus()
+    view.selectAll()
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    assert win.pending_gold is not None
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert win.pending_gold is None and win.isVisible()
+    qtbot.keyClick(win.unit_table, Qt.Key.Key_Escape)
+    assert not win.isVisible()

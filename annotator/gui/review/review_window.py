@@ -9,6 +9,7 @@ Keys (`review_keys.REVIEW_KEYS`): 1-4 take the version of the annotator in that 
 to whole words); Backspace/Delete reopen the unit; Shift+Delete remove the gold span under the cursor; N / P next
 / previous open disagreement; PageDown / PageUp next / previous article; A accept agreed items. Every decision is
 one recorded operation (committed at once, undoable from either window) and the status bar says what it did.
+The columns are `curation.CurationPane`, the decisions `decisions.Decisions`, the unit list `unit_list.UnitList`.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -36,30 +36,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core import operations
 from annotator.core.adjudication import (
     ArticleReview,
     Unit,
     compared_documents,
-    gold_items,
     project_disagreements,
 )
-from annotator.core.errors import AnnotatorError
-from annotator.core.model import GOLD
 from annotator.core.project import Project
-from annotator.core.words import snap_to_words
 from annotator.gui.article_view import ArticleView
 from annotator.gui.changes import change_hub
-from annotator.gui.commands import RecordedCommand
 from annotator.gui.positions import PositionMap
 from annotator.gui.review.curation import MAX_SHOWN, CurationPane
+from annotator.gui.review.decisions import MESSAGE_MS, Decisions
 from annotator.gui.review.review_keys import HELP, REVIEW_KEYS, ReviewKeyHandler, command_for
+from annotator.gui.review.unit_list import OPEN, UnitList
 from annotator.gui.window_keys import add_window_keys, fit_to_screen
-
-OPEN, AGREED, DECIDED = "open", "agreed", "decided"
-STATE_COLORS = {OPEN: "#ffd6d6", AGREED: "#e6e6e6", DECIDED: "#d4f2d4"}
-VERSION_COLORS = ("#fff2b3", "#cfe3ff", "#f6d0f0", "#d0f4f0", "#ffe0c2", "#e0d6ff")
-MESSAGE_MS = 8000
 
 
 class CountJob(QThread):
@@ -80,7 +71,7 @@ class CountJob(QThread):
             self.counted.emit(counts)
 
 
-class ReviewWindow(QMainWindow):
+class ReviewWindow(Decisions, UnitList, QMainWindow):
     document_loaded = Signal(str)
     unit_decided = Signal(str)  # the unit's key
     counts_ready = Signal()  # the project's open disagreements are counted
@@ -345,12 +336,6 @@ class ReviewWindow(QMainWindow):
             self.load_document(self.doc_list.item(row).data(Qt.ItemDataRole.UserRole))
 
     # -- units -------------------------------------------------------------------------------------------------
-    def state(self, unit: Unit) -> str:
-        assert self.review is not None
-        if self.review.decided(unit):
-            return DECIDED
-        return AGREED if unit.agreed else OPEN
-
     def current_unit(self) -> Unit | None:
         row = self.unit_table.currentRow()
         if self.review is None or not 0 <= row < len(self.review.units):
@@ -364,28 +349,6 @@ class ReviewWindow(QMainWindow):
             if self.state(units[row]) == OPEN:
                 return row
         return max(min(after, len(units) - 1), 0)
-
-    def describe(self, unit: Unit, items: tuple) -> str:
-        """A version in a few words: each item's label and words (span offsets too, so versions differing by a
-        space or a character do not look alike)."""
-        if not items:
-            return "—"
-        if unit.kind == "stance":
-            return str(items[0])
-        if unit.kind == "span":
-            return "; ".join(f"{label} “{self._snippet(s, e)}” {s}–{e}" for s, e, label in items)
-        parts = []
-        for ts, te, type_, args in items:
-            roles = ", ".join(f"{role}: {self._snippet(s, e)}" for role, s, e in args)
-            parts.append(f"{type_} “{self._snippet(ts, te)}”" + (f" ({roles})" if roles else ""))
-        return "; ".join(parts)
-
-    def _snippet(self, start: int, end: int, limit: int = 40) -> str:
-        text = " ".join(self.text[start:end].split())
-        return text if len(text) <= limit else text[: limit - 1] + "…"
-
-    def where(self, unit: Unit) -> str:
-        return unit.target if unit.kind == "stance" else self._snippet(unit.start, unit.end)
 
     def _refresh(self, select: int | None = None) -> None:
         """Rebuild the unit list, the gold column and the progress for the current article."""
@@ -403,60 +366,6 @@ class ReviewWindow(QMainWindow):
         else:
             self._show_unit(-1)
         self._update_progress()
-
-    def _fill_table(self) -> None:
-        """Fill the unit list: rebuilt for a new article or columns, else only the rows whose state or gold
-        changed (a decision touches one or two of hundreds)."""
-        review = self.review
-        assert review is not None
-        table = self.unit_table
-        headers = ["state", "kind", "where", *(f"{k + 1}: {a}" for k, a in enumerate(self.shown)), "gold"]
-        rows = [(self.state(u), gold_items(review.gold, u)) for u in review.units]
-        layout = (review.doc_id, id(review), tuple(headers), len(rows))
-        table.blockSignals(True)
-        if layout != self._table_layout:
-            self._table_layout, self._rows = layout, [None] * len(rows)
-            table.clear()
-            table.setColumnCount(len(headers))
-            table.setHorizontalHeaderLabels(headers)
-            table.setRowCount(len(rows))
-            header = table.horizontalHeader()
-            header.setMinimumSectionSize(40)
-            for c, width in enumerate((62, 50, 130)):
-                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-                table.setColumnWidth(c, width)
-            for c in range(3, len(headers)):
-                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
-        for r, (unit, row) in enumerate(zip(review.units, rows, strict=True)):
-            if self._rows[r] != row:
-                self._rows[r] = row
-                self._fill_row(r, unit, *row)
-        table.blockSignals(False)
-
-    def _fill_row(self, r: int, unit: Unit, state: str, gold: tuple) -> None:
-        table = self.unit_table
-        for c, text in enumerate((state, unit.kind, self.where(unit))):
-            item = QTableWidgetItem(text)
-            if c == 0:
-                item.setBackground(QBrush(QColor(STATE_COLORS[state])))
-            table.setItem(r, c, item)
-        distinct = list(dict.fromkeys(unit.versions.values()))
-        for k, who in enumerate(self.shown):
-            version = unit.versions.get(who, ())
-            item = QTableWidgetItem(self.describe(unit, version))
-            item.setToolTip(item.text())
-            if not unit.agreed:  # differences: one colour per distinct version
-                item.setBackground(QBrush(QColor(VERSION_COLORS[distinct.index(version) % len(VERSION_COLORS)])))
-            if state == DECIDED and version == gold:
-                font = QFont(item.font())
-                font.setBold(True)
-                item.setFont(font)
-            table.setItem(r, 3 + k, item)
-        gold_item = QTableWidgetItem(self.describe(unit, gold) if state == DECIDED or gold else "")
-        gold_item.setToolTip(gold_item.text())
-        if state == DECIDED:
-            gold_item.setBackground(QBrush(QColor(STATE_COLORS[DECIDED])))
-        table.setItem(r, 3 + len(self.shown), gold_item)
 
     def _show_unit(self, row: int) -> None:
         """Frame the current unit in every column and scroll the columns to it; the stance box follows."""
@@ -488,186 +397,6 @@ class ReviewWindow(QMainWindow):
         total = "counting…" if self.counting else f"{sum(self.counts.values())} in the project"
         auto = "on" if self.auto_accept_action.isChecked() else "off"
         self.progress_label.setText(f"{left} disagreement(s) left in this article · {total} · auto-accept {auto}")
-
-    # -- decisions -----------------------------------------------------------------------------------------
-    def _say(self, text: str) -> None:
-        self.statusBar().showMessage(text, MESSAGE_MS)
-
-    def _writable(self) -> bool:
-        if self.project.readonly:
-            self._say("The project is open read-only: no decision can be written")
-        return not self.project.readonly
-
-    def _after_decision(self, unit: Unit) -> None:
-        row = self.unit_table.currentRow()
-        self.unit_decided.emit(unit.key)
-        self._refresh(select=self._first_open_row(after=row))
-
-    def take_version(self, index: int) -> None:
-        """Accept the version of the annotator in column `index` (0-based) for the current unit."""
-        unit = self.current_unit()
-        if unit is None or self.review is None or not self._writable():
-            return
-        if index >= len(self.shown):
-            self._say(f"No annotator in column {index + 1}: the columns are 1–{len(self.shown)}")
-            return
-        who = self.shown[index]
-        if unit.kind == "stance" and not unit.versions.get(who):
-            self._say(f"{who} set no stance on ‘{unit.target}’: nothing to take")
-            return
-        what = f"{who}'s version of ‘{self.where(unit)}’ taken"
-        if not unit.versions.get(who):
-            what += " (nothing there)"
-        if self._record(f"Review: {what}", lambda: self.review.take_version(unit, who)):
-            self._after_decision(unit)
-            self._say(f"Gold: {what}")
-
-    def reject_all(self) -> None:
-        unit = self.current_unit()
-        if unit is None or self.review is None or unit.kind == "stance" or not self._writable():
-            return
-        what = f"every version of ‘{self.where(unit)}’ rejected"
-        if self._record(f"Review: {what}", lambda: self.review.decide(unit, ())):
-            self._after_decision(unit)
-            self._say(f"Gold: {what}")
-
-    def undo_current(self) -> None:
-        unit = self.current_unit()
-        if unit is None or self.review is None or not self._writable():
-            return
-        what = f"decision on ‘{self.where(unit)}’ reopened"
-        if self._record(f"Review: {what}", lambda: self.review.undo(unit)):
-            self.unit_decided.emit(unit.key)
-            self._refresh()
-            self._say(f"Gold: {what}")
-
-    def accept_agreed(self) -> None:
-        if self.review is None or not self._writable():
-            return
-        review = self.review
-        n = sum(1 for u in review.units if u.agreed and not review.decided(u))
-        if not n:
-            self._say("Nothing agreed is left to accept in this article")
-            return  # no empty step on the undo stack
-        what = f"{n} agreed unit(s) accepted"
-        if self._record(f"Review: {what}", review.accept_agreed):
-            self._refresh()
-            self._say(f"Gold: {what}")
-
-    def _selection(self) -> tuple[int, int] | None:
-        return self.curation.selection(QApplication.focusWidget())
-
-    def start_gold_span(self) -> None:
-        """G: the selected words (snapped) wait for a label key to become a gold span of the reviewer's own."""
-        if self.review is None or not self._writable():
-            return
-        selected = self._selection()
-        start, end = snap_to_words(self.text, *selected) if selected else (0, 0)
-        if end <= start:
-            self._say("Select words in any column first, then press G and a label key")
-            return
-        self.pending_gold = (start, end)
-        keys = " · ".join(f"{e.key} {e.label}" for e in self.project.scheme.entities if e.key)
-        self.statusBar().showMessage(
-            f"Gold span “{self._snippet(start, end)}”: press a label key ({keys}) — Esc cancels"
-        )
-
-    def finish_gold_span(self, key: str) -> None:
-        self.pending_gold = None
-        label = self.project.scheme.label_for_key(key) if key else None
-        if label is None:
-            self._say("No label has that key: no gold span made")
-        elif not self.label_selection(label):
-            self._say("The selection is gone: no gold span made")
-
-    def cancel_gold_span(self) -> None:
-        self.pending_gold = None
-        self._say("Gold span cancelled")
-
-    def label_selection(self, label: str) -> bool:
-        """Make the selected text (snapped to whole words, as in the main window) a gold span of the reviewer's
-        own; False if nothing is selected."""
-        selected = self._selection()
-        if self.review is None or selected is None or self.project.readonly:
-            return False
-        start, end = snap_to_words(self.text, *selected)
-        if end <= start:
-            return False
-        review = self.review
-        what = f"own span {label} “{self._snippet(start, end)}” added"
-        if not self._record(f"Review: {what}", lambda: review.add_span(start, end, label)):
-            return True
-        self.curation.clear_selection()
-        # the new span may form a unit of its own only in gold: the units stay the annotators'
-        self.unit_decided.emit(f"span:{start}-{end}")
-        self._refresh()
-        self._say(f"Gold: {what}")
-        return True
-
-    def remove_gold_at_cursor(self) -> None:
-        """Shift+Delete: remove the gold span(s) under the text cursor, e.g. a span of the reviewer's own."""
-        if self.review is None or self.positions is None or not self._writable():
-            return
-        focused = QApplication.focusWidget()
-        view = focused if isinstance(focused, ArticleView) else self.curation.gold_view
-        cursor = view.textCursor()
-        offset = self.positions.to_core(cursor.selectionStart() if cursor.hasSelection() else cursor.position())
-        review = self.review
-        spans = [s for s in review.gold.spans if s.start <= offset < s.end]
-        if not spans:
-            self._say("No gold span under the cursor")
-            return
-        what = "gold span " + ", ".join(f"{s.label} “{self._snippet(s.start, s.end)}”" for s in spans) + " removed"
-        if self._record(f"Review: {what}", lambda: review.remove_gold_spans_at(offset)):
-            self._refresh()
-            self._say(what[0].upper() + what[1:])
-
-    def _stance_chosen(self, index: int) -> None:
-        unit = self.current_unit()
-        if unit is None or unit.kind != "stance" or self.review is None or not self._writable():
-            return
-        value = self.stance_combo.itemText(index)
-        what = f"stance on ‘{unit.target}’ set to {value}"
-        if self._record(f"Review: {what}", lambda: self.review.decide(unit, (value,))):
-            self._after_decision(unit)
-            self._say(f"Gold: {what}")
-
-    def _record(self, description: str, work) -> bool:
-        """Run one decision as a recorded, undoable operation on the gold layer of the article; False (and the
-        reason in the status bar) if it could not be written."""
-        assert self.review is not None
-        doc_id = self.review.doc_id
-        try:
-            _, changes = operations.record(
-                self.project, description, work, lambda: [(doc_id, GOLD)], name="review_decision", annotator=GOLD
-            )
-        except AnnotatorError as exc:
-            self.statusBar().showMessage(str(exc), 10000)
-            self.review.reload_gold()
-            return False
-        self._pushing = True
-        try:
-            self.undo_stack.push(RecordedCommand(self.project, changes, GOLD))
-        finally:
-            self._pushing = False
-        return True
-
-    def undo_step(self, redo: bool = False) -> None:
-        """Ctrl+Z / Ctrl+Shift+Z: undo or redo the last action of either window (the status bar says which)."""
-        if redo:
-            self.undo_stack.redo()
-        else:
-            self.undo_stack.undo()
-
-    def _stack_moved(self, index: int) -> None:
-        """Ctrl+Z / Ctrl+Shift+Z in either window: say what was undone or redone."""
-        before, self._stack_index = self._stack_index, index
-        if self._pushing or index == before:
-            return
-        text = self.undo_stack.text(index if index < before else index - 1)
-        if text:
-            text = text.removeprefix("Review: ")
-            self._say(f"{'Undone' if index < before else 'Redone'}: {text}")
 
     def _changes_arrived(self, changes) -> None:
         """An undo or redo (here or in the main window) changed layers: show the gold layer as it now is."""
