@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QTableWidget
 
 from annotator.core.model import GOLD
 from annotator.core.project import Project
@@ -311,3 +312,16 @@ def test_esc_cancels_g_first_then_closes_the_window(cli, tmp_path, qtbot):
     assert win.pending_gold is None and win.isVisible()
     qtbot.keyClick(win.unit_table, Qt.Key.Key_Escape)
     assert not win.isVisible()
+
+
+def test_an_article_nobody_annotated_opens_with_the_gold_column_only(cli, tmp_path, qtbot):
+    path = build(cli, tmp_path, [{"id": "n1", "text": TEXT}], "nobody")
+    win = open_review_window(path, "n1")
+    qtbot.addWidget(win)
+    assert win.shown == [] and len(win.curation.views()) == 1
+    qtbot.keyClick(win.unit_table, Qt.Key.Key_1)
+    assert message(win) == ""  # no unit: nothing to take, nothing written
+    dialog = win.show_keys()  # Review > Keys of the Review window (F1): the whole table
+    assert dialog.findChild(QTableWidget).rowCount() == len(REVIEW_KEYS)
+    dialog.close()
+    win.close()
