@@ -1,10 +1,10 @@
 """Set up the window for the README screenshots, then leave it open for `/work/shared/tools/screenshot`.
 
-usage: python docs/screenshots/scenes.py PROJECT SCENE   (SCENE: main, relabel, shortcuts, events, dari, emoji,
-agreement)
-The dari, emoji and agreement scenes create PROJECT themselves (it must not exist yet); agreement imports the
-sample articles with three annotators' spans, events and stance (JSONL, as tests/test_agreement_spans.py builds
-its projects) and opens the Agreement view.
+usage: python docs/screenshots/scenes.py PROJECT SCENE
+    (SCENE: main, relabel, shortcuts, events, dari, emoji, agreement, review)
+The dari, emoji, agreement and review scenes create PROJECT themselves (it must not exist yet); agreement imports
+the sample articles with three annotators' spans, events and stance (JSONL, as tests/test_agreement_spans.py builds
+its projects) and opens the Agreement view; review builds three annotators' layers on the first sample article.
 """
 
 from __future__ import annotations
@@ -141,6 +141,97 @@ def agreement_scene(path: str) -> int:
     return app.exec()
 
 
+# Three annotators' layers on the first sample article, with the disagreements reviewers meet: boundaries, labels,
+# a missed name, an event argument, a stance. (needle, occurrence, label) per span; each annotator's list.
+REVIEW_SPANS = {
+    "alice": [
+        ("Taliban", 0, "ORG"),
+        ("Wednesday", 0, "DATE"),
+        ("Afghan", 0, "NORP"),
+        ("Defense Minister Bismillah Mohammadi", 0, "PERSON"),
+        ("Tuesday night", 0, "TIME"),
+        ("May", 0, "DATE"),
+        ("Afghan", 1, "NORP"),
+        ("US", 0, "GPE"),
+        ("Taliban", 2, "ORG"),
+        ("Kabul", 0, "GPE"),
+        ("Kabul", 1, "GPE"),
+        ("Zabihullah Mujahid", 0, "PERSON"),
+    ],
+    "bob": [
+        ("Taliban", 0, "ORG"),
+        ("Wednesday", 0, "DATE"),
+        ("Afghan", 0, "NORP"),
+        ("Bismillah Mohammadi", 0, "PERSON"),
+        ("Tuesday", 1, "DATE"),
+        ("May", 0, "DATE"),
+        ("Afghan and US militaries", 0, "ORG"),
+        ("Taliban", 2, "NORP"),
+        ("Kabul", 0, "GPE"),
+        ("Kabul", 1, "GPE"),
+        ("Taliban spokesman Zabihullah Mujahid", 0, "PERSON"),
+    ],
+    "carol": [
+        ("Taliban", 0, "ORG"),
+        ("Wednesday", 0, "DATE"),
+        ("Afghan government", 0, "ORG"),
+        ("Defense Minister Bismillah Mohammadi", 0, "PERSON"),
+        ("Tuesday night", 0, "TIME"),
+        ("Afghan", 1, "NORP"),
+        ("US", 0, "GPE"),
+        ("Taliban", 2, "ORG"),
+        ("Kabul", 0, "GPE"),
+        ("Zabihullah Mujahid", 0, "PERSON"),
+    ],
+}
+
+
+def prepare_review(path: str) -> None:
+    """A new project with the first sample article and alice's, bob's and carol's finished layers."""
+    from pathlib import Path
+
+    from annotator.core.importing import ImportRecord, import_records
+    from annotator.core.model import Argument, Document, Status
+    from annotator.core.project import Project
+
+    sample = sorted((Path(__file__).resolve().parents[2] / "samples").glob("*.txt"))[0]
+    text = sample.read_text(encoding="utf-8")
+    doc_id = sample.stem
+
+    def at(needle: str, nth: int = 0) -> tuple[int, int]:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(needle, start + 1)
+        return start, start + len(needle)
+
+    with Project.create(path) as project:
+        import_records(project, [ImportRecord(Document(doc_id, text))])
+        for who, spans in REVIEW_SPANS.items():
+            for needle, nth, label in spans:
+                project.add_span(doc_id, who, *at(needle, nth), label)
+            target = "Defense Minister Bismillah Mohammadi" if who != "bob" else "Bismillah Mohammadi"
+            args = (
+                Argument("Target", *at(target)),
+                Argument("Time", *at("Tuesday night" if who != "bob" else "Tuesday", 0 if who != "bob" else 1)),
+            )
+            project.add_event(doc_id, who, "ATTACK", *at("bomb attack"), args)
+            project.set_stance(doc_id, who, "Taliban", "neutral" if who == "bob" else "against")
+            project.set_status(doc_id, who, Status.DONE)
+
+
+def open_review(window) -> None:
+    """Review > Review disagreements… (Ctrl+Shift+R), then a decision; the event unit comes next."""
+    from annotator.gui.review import _windows
+
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Review")
+    menu.actions()[0].trigger()
+    review = next(w for w in _windows if w.objectName() == "reviewWindow")
+    table = review.unit_table
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key_1)  # alice's NORP "Afghan" rather than carol's ORG "Afghan government"
+    # now on the event: its arguments are framed with their roles in every column
+
+
 def main() -> int:
     project, scene = sys.argv[1], sys.argv[2]
     if scene == "agreement":
@@ -167,6 +258,8 @@ def main() -> int:
             [("Lashkar Gah", "GPE"), ("Tuesday", "DATE"), ("AFP", "ORG")],
             [("Helmand", "GPE"), ("Kabul", "GPE")],
         )
+    elif scene == "review":
+        prepare_review(project)
     app = ensure_app()
     window = open_window(project, "alice", on_locked="readonly" if scene == "shortcuts" else "ask")
     view = window.session.view
@@ -185,6 +278,8 @@ def main() -> int:
             QTest.keyClick(view, Qt.Key_3)  # relabel it as ORG
         elif scene == "shortcuts":
             window.show_shortcuts()
+        elif scene == "review":
+            open_review(window)
         elif scene == "events":
             for _ in range(30):  # Tab to the event trigger: its arguments are framed with their roles
                 QTest.keyClick(view, Qt.Key_Tab)

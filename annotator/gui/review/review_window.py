@@ -1,10 +1,15 @@
-"""The review (adjudication) window: every annotator's version of each disputed item side by side, settled by key.
+"""The review (curation) window: the article drawn once per annotator with their labels, side by side and scrolling
+together, beside the gold version being built; under them one row per unit to settle, and the articles.
 
-Layout: articles with open disagreements | the article text (plain text, never markup) over a table with one row
-per unit (span cluster, event cluster, stance target) and one column per annotator plus gold. Keys:
-1-9 take annotator 1-9's version of the current unit, 0 or X reject every candidate, Backspace/Delete undo the
-decision, Shift+Delete remove the gold span under the text cursor, N / P next / previous open disagreement, PageDown / PageUp next / previous article, A accept agreed items
-now. With text selected, a label key (the scheme's) makes that selection a gold span of the reviewer's own.
+Layout (fits 1366×768): the curation pane (two to four annotators' columns, numbered, then gold) over the unit
+list (state, kind, where, each shown annotator's version in a few words, gold) beside the articles with open
+disagreements. A unit is a span cluster, an event cluster or a stance target (`annotator.core.adjudication`).
+Keys (`review_keys.REVIEW_KEYS`): 1-4 take the version of the annotator in that column and do nothing else;
+0 or X reject every candidate; select words, G, then a label key make a gold span of the reviewer's own (snapped
+to whole words); Backspace/Delete reopen the unit; Shift+Delete remove the gold span under the cursor; N / P next
+/ previous open disagreement; PageDown / PageUp next / previous article; A accept agreed items. Every decision is
+one recorded operation (committed at once, undoable from either window) and the status bar says what it did.
+The columns are `curation.CurationPane`, the decisions `decisions.Decisions`, the unit list `unit_list.UnitList`.
 """
 
 from __future__ import annotations
@@ -12,59 +17,40 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
-from PySide6.QtGui import (
-    QAction,
-    QBrush,
-    QColor,
-    QFont,
-    QKeyEvent,
-    QKeySequence,
-    QTextCharFormat,
-    QTextCursor,
-    QUndoStack,
-)
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QPlainTextEdit,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from annotator.core import operations
 from annotator.core.adjudication import (
     ArticleReview,
     Unit,
     compared_documents,
-    gold_items,
     project_disagreements,
 )
-from annotator.core.errors import AnnotatorError
-from annotator.core.model import GOLD
 from annotator.core.project import Project
-from annotator.core.words import snap_to_words
+from annotator.gui.article_view import ArticleView
 from annotator.gui.changes import change_hub
-from annotator.gui.commands import RecordedCommand
 from annotator.gui.positions import PositionMap
+from annotator.gui.review.curation import MAX_SHOWN, CurationPane
+from annotator.gui.review.decisions import MESSAGE_MS, Decisions
+from annotator.gui.review.review_keys import HELP, REVIEW_KEYS, ReviewKeyHandler, command_for
+from annotator.gui.review.unit_list import OPEN, UnitList
 from annotator.gui.window_keys import add_window_keys, fit_to_screen
-
-OPEN, AGREED, DECIDED = "open", "agreed", "decided"
-STATE_COLORS = {OPEN: "#ffd6d6", AGREED: "#e6e6e6", DECIDED: "#d4f2d4"}
-VERSION_COLORS = ("#fff2b3", "#cfe3ff", "#f6d0f0", "#d0f4f0", "#ffe0c2", "#e0d6ff")
-HELP = (
-    "1–9 take that annotator's version · 0 / X reject all · Backspace undo · Shift+Del remove gold span at cursor · "
-    "N / P next / previous disagreement · "
-    "PgDn / PgUp next / previous article · A accept agreed · select text + label key: own gold span"
-)
 
 
 class CountJob(QThread):
@@ -85,7 +71,7 @@ class CountJob(QThread):
             self.counted.emit(counts)
 
 
-class ReviewWindow(QMainWindow):
+class ReviewWindow(Decisions, UnitList, QMainWindow):
     document_loaded = Signal(str)
     unit_decided = Signal(str)  # the unit's key
     counts_ready = Signal()  # the project's open disagreements are counted
@@ -106,76 +92,54 @@ class ReviewWindow(QMainWindow):
         change_hub().changed.connect(self._changes_arrived)
         change_hub().external.connect(self._file_changed)
         self.setObjectName("reviewWindow")
-        fit_to_screen(self, 1280, 820)
+        fit_to_screen(self, 1600, 1000)
         self._owns_project = project is None
         self.project = project if project is not None else Project.open(project_path)
         self.review: ArticleReview | None = None
         self.positions: PositionMap | None = None
         self.text = ""
+        self.shown: list[str] = []  # the annotators in the columns, in column order (digit k takes column k)
+        self.chosen: list[str] = []  # the reviewer's choice when an article has more than four annotators
+        self.pending_gold: tuple[int, int] | None = None  # after G: the words the next label key makes gold
+        self._pushing = False
+        self._stack_index = self.undo_stack.index()
 
+        self.curation = CurationPane(ReviewKeyHandler(self))
+        self.curation.clicked.connect(self._clicked)
         self.doc_list = QListWidget(objectName="reviewDocuments")
-        self.text_view = QPlainTextEdit(objectName="reviewText")
-        self.text_view.setReadOnly(True)
-        self.text_view.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByKeyboard | Qt.TextInteractionFlag.TextSelectableByMouse
-        )
+        self.doc_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # the id's start and "(n open)" stay
+        self.doc_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.unit_table = QTableWidget(objectName="reviewUnits")
         self.unit_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.unit_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.unit_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.unit_table.setWordWrap(False)
+        self.unit_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long version keeps its offsets in view
         self.unit_table.verticalHeader().setVisible(False)
+        rows = self.unit_table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.unit_table.fontMetrics().height() + 6)
         self.stance_combo = QComboBox(objectName="reviewStance")
         self.stance_combo.addItems(list(self.project.scheme.stance_values))
         self.stance_combo.setEnabled(False)
         self.stance_combo.activated.connect(self._stance_chosen)
         self.progress_label = QLabel(objectName="reviewProgress")
-        self.progress_label.setTextFormat(Qt.PlainText)
-
-        center = QWidget()
-        box = QVBoxLayout(center)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.text_view)
-        split.addWidget(self.unit_table)
-        split.setSizes([480, 300])
-        box.addWidget(split)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Gold stance for the selected target:"))
-        row.addWidget(self.stance_combo)
-        row.addStretch(1)
-        box.addLayout(row)
-        help_label = QLabel(HELP)
-        help_label.setWordWrap(True)
-        box.addWidget(help_label)
-        outer = QSplitter(Qt.Orientation.Horizontal)
-        outer.addWidget(self.doc_list)
-        outer.addWidget(center)
-        outer.setSizes([260, 1020])
-        self.setCentralWidget(outer)
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.chooser = QWidget(objectName="reviewChooser")
+        self.chooser_box = QHBoxLayout(self.chooser)
+        self.chooser_box.setContentsMargins(0, 0, 0, 0)
+        self._boxes: dict[str, QCheckBox] = {}
+        self._table_layout: tuple = ()  # what the unit list was built for (article, review, columns, rows)
+        self._rows: list = []  # per row: (state, gold) as shown
+        self.setCentralWidget(self._layout())
         self.statusBar().addPermanentWidget(self.progress_label)
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcuts([QKeySequence.StandardKey.Undo])
-        undo.setObjectName("reviewUndo")
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        redo.setObjectName("reviewRedo")
-        self.addAction(undo)
-        self.addAction(redo)
-        add_window_keys(self)
+        self._add_actions(auto_accept)
 
-        menu = self.menuBar().addMenu("&Review")
-        self.auto_accept_action = QAction("Accept items all annotators agree on automatically", self)
-        self.auto_accept_action.setCheckable(True)
-        self.auto_accept_action.setChecked(auto_accept)
-        self.auto_accept_action.toggled.connect(self._auto_accept_toggled)
-        menu.addAction(self.auto_accept_action)
-        accept_now = QAction("Accept agreed items in this article", self)
-        accept_now.triggered.connect(self.accept_agreed)
-        menu.addAction(accept_now)
-
-        for widget in (self.text_view, self.unit_table, self.doc_list):
+        for widget in (self.unit_table, self.doc_list):
             widget.installEventFilter(self)
         self.unit_table.currentCellChanged.connect(lambda row, *_: self._show_unit(row))
         self.doc_list.currentItemChanged.connect(self._doc_chosen)
+        self.undo_stack.indexChanged.connect(self._stack_moved)
 
         ids = compared_documents(self.project)
         self.counts: dict[str, int] = {}  # open disagreements per article, once counted
@@ -198,6 +162,78 @@ class ReviewWindow(QMainWindow):
         self.count_job.start()
         if first is not None:
             self.load_document(first)
+        self.unit_table.setFocus()
+
+    def _layout(self) -> QWidget:
+        top = QHBoxLayout()
+        top.addWidget(self.chooser)
+        top.addStretch(1)
+        top.addWidget(QLabel("Gold stance for the selected target:"))
+        top.addWidget(self.stance_combo)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.setChildrenCollapsible(False)
+        bottom.addWidget(self.doc_list)
+        bottom.addWidget(self.unit_table)
+        bottom.setStretchFactor(1, 1)
+        bottom.setSizes([190, 1100])
+        split = QSplitter(Qt.Orientation.Vertical, objectName="reviewSplit")
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.curation)
+        split.addWidget(bottom)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])
+        help_label = QLabel(HELP, objectName="reviewHelp")
+        help_label.setWordWrap(True)
+        help_label.setStyleSheet("color: #333;")
+        center = QWidget()
+        box = QVBoxLayout(center)
+        box.setContentsMargins(4, 2, 4, 2)
+        box.setSpacing(2)
+        box.addLayout(top)
+        box.addWidget(split, 1)
+        box.addWidget(help_label)
+        return center
+
+    def _add_actions(self, auto_accept: bool) -> None:
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts([QKeySequence.StandardKey.Undo])
+        undo.setObjectName("reviewUndo")
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        redo.setObjectName("reviewRedo")
+        self.addAction(undo)
+        self.addAction(redo)
+        add_window_keys(self)
+        menu = self.menuBar().addMenu("&Review")
+        self.auto_accept_action = QAction("Accept items all annotators agree on automatically", self)
+        self.auto_accept_action.setCheckable(True)
+        self.auto_accept_action.setChecked(auto_accept)
+        self.auto_accept_action.toggled.connect(self._auto_accept_toggled)
+        menu.addAction(self.auto_accept_action)
+        accept_now = QAction("Accept agreed items in this article", self)
+        accept_now.triggered.connect(self.accept_agreed)
+        menu.addAction(accept_now)
+        keys = QAction("Keys of the Review window", self, objectName="reviewKeysHelp")
+        keys.setShortcut(QKeySequence("F1"))
+        keys.triggered.connect(self.show_keys)
+        menu.addAction(keys)
+
+    def show_keys(self) -> QDialog:
+        dialog = QDialog(self, objectName="reviewKeysDialog")
+        dialog.setWindowTitle("Review keys")
+        table = QTableWidget(len(REVIEW_KEYS), 2, dialog)
+        table.setHorizontalHeaderLabels(["key", "action"])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for r, (keys, what) in enumerate(REVIEW_KEYS):
+            table.setItem(r, 0, QTableWidgetItem(keys))
+            table.setItem(r, 1, QTableWidgetItem(what))
+        table.resizeColumnsToContents()
+        QVBoxLayout(dialog).addWidget(table)
+        dialog.resize(min(self.width() - 40, 900), 360)
+        dialog.show()
+        return dialog
 
     def _counted(self, counts: dict[str, int]) -> None:
         self.counting = False
@@ -227,12 +263,13 @@ class ReviewWindow(QMainWindow):
             self.load_document(item.data(Qt.ItemDataRole.UserRole))
 
     def load_document(self, doc_id: str) -> None:
+        self.pending_gold = None
         self.review = ArticleReview.load(self.project, doc_id)
         if self.auto_accept_action.isChecked() and not self.project.readonly:
             self.review.accept_agreed()
         self.text = self.project.document(doc_id).text
         self.positions = PositionMap(self.text)
-        self.text_view.setPlainText(self.text)  # plain text: article text is never markup
+        self._show_columns()
         self.setWindowTitle(f"Review: {doc_id} — {self.project.path.name}")
         item = self._doc_item(doc_id)
         if item is not None:
@@ -242,18 +279,63 @@ class ReviewWindow(QMainWindow):
         self._refresh(select=self._first_open_row())
         self.document_loaded.emit(doc_id)
 
+    def _show_columns(self) -> None:
+        """Draw the article once per shown annotator (the reviewer's choice, else the first four) and gold."""
+        review, positions = self.review, self.positions
+        assert review is not None and positions is not None
+        names = review.annotators
+        chosen = [a for a in self.chosen if a in names]
+        self.shown = (chosen or names)[:MAX_SHOWN]
+        layers = {a: self.project.annotation(review.doc_id, a) for a in self.shown}
+        scheme = self.project.scheme
+        colors = {e.label: e.color for e in scheme.entities} | {e.type: e.color for e in scheme.events}
+        self.curation.show_article(self.text, positions, layers, self.shown, review.gold, colors)
+        self._fill_chooser(names)
+
+    def _fill_chooser(self, names: list[str]) -> None:
+        """With more than four annotators, a check box each: the (up to) four checked ones get the columns."""
+        self.chooser.setVisible(len(names) > MAX_SHOWN)
+        if list(self._boxes) != names:
+            box = self.chooser_box
+            while box.count():
+                widget = box.takeAt(0).widget()
+                if widget is not None:
+                    widget.deleteLater()
+            self._boxes = {}
+            if len(names) > MAX_SHOWN:
+                box.addWidget(QLabel(f"Columns (up to {MAX_SHOWN}):"))
+                for name in names:
+                    check = self._boxes[name] = QCheckBox(name)
+                    check.toggled.connect(lambda on, who=name: self._column_toggled(who, on))
+                    box.addWidget(check)
+        for name, check in self._boxes.items():
+            check.blockSignals(True)
+            check.setChecked(name in self.shown)
+            check.setEnabled(name in self.shown or len(self.shown) < MAX_SHOWN)
+            check.blockSignals(False)
+
+    def _column_toggled(self, name: str, on: bool) -> None:
+        names = [n for n in self.shown if n != name] + ([name] if on else [])
+        if names:
+            self.show_annotators(names)
+
+    def show_annotators(self, names: list[str]) -> None:
+        """Show these annotators (at most four, in the article's order) in the columns, numbered 1-4."""
+        if self.review is None:
+            return
+        self.chosen = [a for a in self.review.annotators if a in names][:MAX_SHOWN]
+        self._show_columns()
+        self._refresh()
+        self.statusBar().showMessage(
+            "Columns: " + ", ".join(f"{k + 1} {a}" for k, a in enumerate(self.shown)), MESSAGE_MS
+        )
+
     def move_article(self, step: int) -> None:
         row = self.doc_list.currentRow() + step
         if 0 <= row < self.doc_list.count():
             self.load_document(self.doc_list.item(row).data(Qt.ItemDataRole.UserRole))
 
     # -- units -------------------------------------------------------------------------------------------------
-    def state(self, unit: Unit) -> str:
-        assert self.review is not None
-        if self.review.decided(unit):
-            return DECIDED
-        return AGREED if unit.agreed else OPEN
-
     def current_unit(self) -> Unit | None:
         row = self.unit_table.currentRow()
         if self.review is None or not 0 <= row < len(self.review.units):
@@ -268,119 +350,41 @@ class ReviewWindow(QMainWindow):
                 return row
         return max(min(after, len(units) - 1), 0)
 
-    def describe(self, unit: Unit, items: tuple) -> str:
-        if not items:
-            return "—"
-        if unit.kind == "stance":
-            return str(items[0])
-        if unit.kind == "span":
-            # offsets too: versions differing by a space or a character look alike otherwise
-            return "; ".join(f"{label} “{self._snippet(s, e)}” {s}–{e}" for s, e, label in items)
-        parts = []
-        for ts, te, type_, args in items:
-            roles = ", ".join(f"{role}: {self._snippet(s, e)}" for role, s, e in args)
-            parts.append(f"{type_} “{self._snippet(ts, te)}”" + (f" ({roles})" if roles else ""))
-        return "; ".join(parts)
-
-    def _snippet(self, start: int, end: int, limit: int = 40) -> str:
-        text = " ".join(self.text[start:end].split())
-        return text if len(text) <= limit else text[: limit - 1] + "…"
-
     def _refresh(self, select: int | None = None) -> None:
-        """Rebuild the unit table, the text highlights and the progress for the current article."""
+        """Rebuild the unit list, the gold column and the progress for the current article."""
         review = self.review
         assert review is not None
         row = self.unit_table.currentRow() if select is None else select
-        headers = ["state", "kind", "where", *review.annotators, "gold"]
+        self._fill_table()
+        self.curation.set_gold(review.gold, review.open_units())
         table = self.unit_table
-        table.blockSignals(True)
-        table.clear()
-        table.setColumnCount(len(headers))
-        table.setHorizontalHeaderLabels(
-            [h if i < 3 or i == len(headers) - 1 else f"{i - 2}: {h}" for i, h in enumerate(headers)]
-        )
-        table.setRowCount(len(review.units))
-        for r, unit in enumerate(review.units):
-            state = self.state(unit)
-            where = unit.target if unit.kind == "stance" else self._snippet(unit.start, unit.end)
-            cells = [state, unit.kind, where]
-            gold = self._gold_version(unit)
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if c == 0:
-                    item.setBackground(QBrush(QColor(STATE_COLORS[state])))
-                table.setItem(r, c, item)
-            distinct = list(dict.fromkeys(unit.versions.values()))
-            for k, who in enumerate(review.annotators):
-                version = unit.versions.get(who, ())
-                item = QTableWidgetItem(self.describe(unit, version))
-                if not unit.agreed:  # differences: one colour per distinct version
-                    item.setBackground(QBrush(QColor(VERSION_COLORS[distinct.index(version) % len(VERSION_COLORS)])))
-                if state == DECIDED and version == gold:
-                    font = QFont(item.font())
-                    font.setBold(True)
-                    item.setFont(font)
-                table.setItem(r, 3 + k, item)
-            gold_item = QTableWidgetItem(self.describe(unit, gold) if state == DECIDED or gold else "")
-            if state == DECIDED:
-                gold_item.setBackground(QBrush(QColor(STATE_COLORS[DECIDED])))
-            table.setItem(r, 3 + len(review.annotators), gold_item)
-        table.resizeColumnsToContents()
-        table.blockSignals(False)
         if review.units:
+            table.blockSignals(True)
             table.setCurrentCell(max(0, min(row, len(review.units) - 1)), 0)
+            table.blockSignals(False)
             self._show_unit(table.currentRow())
         else:
             self._show_unit(-1)
-        self._paint_text()
         self._update_progress()
 
-    def _gold_version(self, unit: Unit) -> tuple:
-        assert self.review is not None
-        return gold_items(self.review.gold, unit)
-
-    def _paint_text(self) -> None:
-        """Colour each span/event unit in the text by its state (character formats: cheap to paint)."""
-        assert self.review is not None and self.positions is not None
-        doc = self.text_view.document()
-        cursor = QTextCursor(doc)
-        cursor.select(QTextCursor.SelectionType.Document)
-        cursor.setCharFormat(QTextCharFormat())
-        for unit in self.review.units:
-            if unit.kind == "stance":
-                continue
-            fmt = QTextCharFormat()
-            fmt.setBackground(QBrush(QColor(STATE_COLORS[self.state(unit)])))
-            if unit.kind == "event":
-                fmt.setFontUnderline(True)
-            cursor.setPosition(self.positions.to_qt(unit.start))
-            cursor.setPosition(self.positions.to_qt(unit.end), QTextCursor.MoveMode.KeepAnchor)
-            cursor.mergeCharFormat(fmt)
-
     def _show_unit(self, row: int) -> None:
-        """Outline the current unit in the text (a short-lived overlay) and scroll to it."""
+        """Frame the current unit in every column and scroll the columns to it; the stance box follows."""
         unit = self.current_unit() if row >= 0 else None
-        selections = []
         self.stance_combo.setEnabled(bool(unit and unit.kind == "stance" and not self.project.readonly))
         if unit is not None and unit.kind == "stance" and self.review is not None:
             value = self.review.gold.stance.get(unit.target)
             if value in self.project.scheme.stance_values:
                 self.stance_combo.setCurrentText(value)
-        if unit is not None and unit.kind != "stance" and self.positions is not None:
-            sel = QTextEdit.ExtraSelection()
-            cursor = self.text_view.textCursor()
-            cursor.setPosition(self.positions.to_qt(unit.start))
-            cursor.setPosition(self.positions.to_qt(unit.end), QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cursor
-            fmt = QTextCharFormat()
-            fmt.setBackground(QBrush(QColor("#ffd24d")))
-            sel.format = fmt
-            selections.append(sel)
-            view_cursor = self.text_view.textCursor()
-            view_cursor.setPosition(self.positions.to_qt(unit.start))
-            self.text_view.setTextCursor(view_cursor)
-            self.text_view.ensureCursorVisible()
-        self.text_view.setExtraSelections(selections)
+        self.curation.frame(unit)
+
+    def _clicked(self, offset: int) -> None:
+        """A click on a span or trigger in any column selects its unit (the smallest one there)."""
+        if self.review is None:
+            return
+        units = self.review.units
+        rows = [r for r, u in enumerate(units) if u.kind != "stance" and u.start <= offset < u.end]
+        if rows:
+            self.unit_table.setCurrentCell(min(rows, key=lambda r: (units[r].end - units[r].start, r)), 0)
 
     def _update_progress(self) -> None:
         assert self.review is not None
@@ -394,108 +398,10 @@ class ReviewWindow(QMainWindow):
         auto = "on" if self.auto_accept_action.isChecked() else "off"
         self.progress_label.setText(f"{left} disagreement(s) left in this article · {total} · auto-accept {auto}")
 
-    # -- decisions -----------------------------------------------------------------------------------------
-    def _after_decision(self, unit: Unit) -> None:
-        row = self.unit_table.currentRow()
-        self.unit_decided.emit(unit.key)
-        self._refresh(select=self._first_open_row(after=row))
-
-    def take_version(self, index: int) -> None:
-        """Accept the version of the annotator in column `index` (0-based) for the current unit."""
-        unit = self.current_unit()
-        if unit is None or self.review is None or self.project.readonly or index >= len(self.review.annotators):
-            return
-        if unit.kind == "stance" and not unit.versions.get(self.review.annotators[index]):
-            self.statusBar().showMessage(f"{self.review.annotators[index]} set no stance here", 4000)
-            return
-        who = self.review.annotators[index]
-        if self._record(f"Review: take {who}'s version", lambda: self.review.take_version(unit, who)):
-            self._after_decision(unit)
-            self.statusBar().showMessage(f"Gold: {who}'s version taken (Ctrl+Z to undo)", 4000)
-
-    def reject_all(self) -> None:
-        unit = self.current_unit()
-        if unit is None or self.review is None or self.project.readonly or unit.kind == "stance":
-            return
-        if self._record("Review: reject every version", lambda: self.review.decide(unit, ())):
-            self._after_decision(unit)
-            self.statusBar().showMessage("Gold: every version rejected (Ctrl+Z to undo)", 4000)
-
-    def undo_current(self) -> None:
-        unit = self.current_unit()
-        if unit is None or self.review is None or self.project.readonly:
-            return
-        if self._record("Review: reopen a decision", lambda: self.review.undo(unit)):
-            self.unit_decided.emit(unit.key)
-            self._refresh()
-
-    def accept_agreed(self) -> None:
-        if self.review is None or self.project.readonly:
-            return
-        review = self.review
-        if not any(u.agreed and not review.decided(u) for u in review.units):
-            return  # nothing to accept: no empty step on the undo stack
-        if self._record("Review: accept agreed units", review.accept_agreed):
-            self._refresh()
-
-    def label_selection(self, label: str) -> bool:
-        """Make the selected text a gold span of the reviewer's own; False if nothing is selected."""
-        cursor = self.text_view.textCursor()
-        if self.review is None or self.positions is None or not cursor.hasSelection() or self.project.readonly:
-            return False
-        start, end = snap_to_words(
-            self.text, self.positions.to_core(cursor.selectionStart()), self.positions.to_core(cursor.selectionEnd())
-        )  # whole words, as in the main window
-        if end <= start:
-            return False
-        review = self.review
-        if not self._record(f"Review: gold span {label}", lambda: review.add_span(start, end, label)):
-            return True
-        # the new span may form a unit of its own only in gold: the units stay the annotators'
-        self.unit_decided.emit(f"span:{start}-{end}")
-        self._refresh()
-        return True
-
-    def remove_gold_at_cursor(self) -> None:
-        """Shift+Delete: remove the gold span(s) under the text cursor, e.g. a span of the reviewer's own."""
-        if self.review is None or self.positions is None or self.project.readonly:
-            return
-        cursor = self.text_view.textCursor()
-        offset = self.positions.to_core(cursor.selectionStart() if cursor.hasSelection() else cursor.position())
-        review = self.review
-        if any(s.start <= offset < s.end for s in review.gold.spans) and self._record(
-            "Review: remove gold span", lambda: review.remove_gold_spans_at(offset)
-        ):
-            self._refresh()
-
-    def _stance_chosen(self, index: int) -> None:
-        unit = self.current_unit()
-        if unit is None or unit.kind != "stance" or self.review is None or self.project.readonly:
-            return
-        value = self.stance_combo.itemText(index)
-        if self._record(f"Review: stance {value}", lambda: self.review.decide(unit, (value,))):
-            self._after_decision(unit)
-
-    def _record(self, description: str, work) -> bool:
-        """Run one decision as a recorded, undoable operation on the gold layer of the article; False (and the
-        reason in the status bar) if it could not be written."""
-        assert self.review is not None
-        doc_id = self.review.doc_id
-        try:
-            _, changes = operations.record(
-                self.project, description, work, lambda: [(doc_id, GOLD)], name="review_decision", annotator=GOLD
-            )
-        except AnnotatorError as exc:
-            self.statusBar().showMessage(str(exc), 10000)
-            self.review.reload_gold()
-            return False
-        self.undo_stack.push(RecordedCommand(self.project, changes, GOLD))
-        return True
-
     def _changes_arrived(self, changes) -> None:
         """An undo or redo (here or in the main window) changed layers: show the gold layer as it now is."""
-        if not self.isVisible() or not changes.concerns(self.project):
-            return
+        if self._pushing or not self.isVisible() or not changes.concerns(self.project):
+            return  # a decision made here refreshes after it is recorded
         if self.review is not None and self.review.doc_id in changes.documents:
             self.review.reload_gold()
             self._refresh()
@@ -506,6 +412,7 @@ class ReviewWindow(QMainWindow):
             return
         row = self.unit_table.currentRow()
         self.review = ArticleReview.load(self.project, self.review.doc_id)
+        self._show_columns()
         self._refresh(select=row if 0 <= row < len(self.review.units) else None)
 
     def _auto_accept_toggled(self, on: bool) -> None:
@@ -527,11 +434,24 @@ class ReviewWindow(QMainWindow):
             later = [d for d, n in self.counts.items() if n and d != self.review.doc_id]
             if later:
                 self.load_document(later[0])
+                return
+        self._say("No other open disagreement" + (" in this article" if step < 0 else ""))
 
     # -- keys --------------------------------------------------------------------------------------------------
+    @property
+    def text_view(self) -> ArticleView:
+        """The gold column (the text the reviewer's own spans go into; any column's selection works)."""
+        return self.curation.gold_view
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and self.handle_key(event):  # type: ignore[arg-type]
-            return True
+        kind = event.type()
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            command = command_for(self, event)  # type: ignore[arg-type]
+            if command is not None:
+                if kind == QEvent.Type.KeyPress:
+                    command()
+                event.accept()
+                return True
         return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -539,42 +459,11 @@ class ReviewWindow(QMainWindow):
             super().keyPressEvent(event)
 
     def handle_key(self, event: QKeyEvent) -> bool:
-        key, text = event.key(), event.text()
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if mods not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+        command = command_for(self, event)
+        if command is None:
             return False
-        if text and self.text_view.textCursor().hasSelection():
-            label = self.project.scheme.label_for_key(text)
-            if label and self.label_selection(label):
-                return True
-        if text and text in "123456789":
-            self.take_version(int(text) - 1)
-            return True
-        if text in ("0", "x", "X"):
-            self.reject_all()
-            return True
-        if key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
-            if mods == Qt.KeyboardModifier.ShiftModifier:
-                self.remove_gold_at_cursor()
-            else:
-                self.undo_current()
-            return True
-        if text in ("n", "N"):
-            self.next_open(1)
-            return True
-        if text in ("p", "P"):
-            self.next_open(-1)
-            return True
-        if text in ("a", "A"):
-            self.accept_agreed()
-            return True
-        if key == Qt.Key.Key_PageDown:
-            self.move_article(1)
-            return True
-        if key == Qt.Key.Key_PageUp:
-            self.move_article(-1)
-            return True
-        return False
+        command()
+        return True
 
     def closeEvent(self, event) -> None:
         self.count_job.stopped = True
@@ -583,6 +472,7 @@ class ReviewWindow(QMainWindow):
             self._closed = True
             change_hub().changed.disconnect(self._changes_arrived)
             change_hub().external.disconnect(self._file_changed)
+            self.undo_stack.indexChanged.disconnect(self._stack_moved)
             if self._owns_project:
                 self.project.close()
         super().closeEvent(event)
