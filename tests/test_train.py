@@ -102,3 +102,20 @@ def test_only_ner_can_be_trained_in_this_version(cli, tmp_path):
 
         with Project.open(path) as project:
             train_project(project, dev=1.5)
+
+
+@pytest.mark.slow
+def test_learning_curve_has_four_points_on_the_same_held_out_articles(cli, tmp_path):
+    path = project_with(cli, tmp_path, corpus(20))
+    result = cli("train", path, "--curve", "--max-steps", "20", "--progress", "json")
+    assert result.code == 0, result
+    points = json.loads(result.out.strip().splitlines()[-1])["points"]
+    assert [p["fraction"] for p in points] == [0.25, 0.5, 0.75, 1.0]
+    assert [p["train_documents"] for p in points] == [4, 8, 12, 16]
+    assert {p["dev_documents"] for p in points} == {4}
+    assert all(0.0 <= (p["f1_all"] or 0.0) <= 1.0 for p in points)
+    with Project.open(path, readonly=True) as project:
+        assert project.training_runs() == []  # a curve keeps no model
+        assert not [p for p in models_folder(project).iterdir()]
+    table = cli("train", path, "--curve", "--max-steps", "5")
+    assert table.code == 0 and "held-out F1 on the same 4 article(s)" in table.out

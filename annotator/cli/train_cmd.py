@@ -30,6 +30,12 @@ def register(sub) -> None:
     p.add_argument(
         "--max-minutes", type=float, default=None, metavar="M", help="stop after M minutes (the best model is kept)"
     )
+    p.add_argument(
+        "--curve",
+        action="store_true",
+        help="a learning curve instead: train on 25%%, 50%%, 75%% and 100%% of the layer and print the held-out F1 "
+        "per label for each (no model is kept)",
+    )
     p.add_argument("--name", default=None, help="the model's folder name in PROJECT.models/ (default: the time)")
     p.add_argument("--progress", choices=["bar", "json", "none"], default="bar", help="progress output")
 
@@ -38,8 +44,45 @@ def _fmt(value) -> str:
     return f"{value:.3f}" if isinstance(value, float) else "-"
 
 
+def cmd_curve(args) -> int:
+    from annotator.nlp.training import learning_curve
+
+    def progress(event: dict) -> None:
+        if args.progress == "json":
+            print(json.dumps(event), flush=True)
+        elif args.progress == "bar":
+            print(f"training on {event['train']} article(s) ({event['fraction']:.0%})...", file=sys.stderr)
+
+    with open_project(args.project) as project:
+        points = learning_curve(
+            project,
+            annotator=args.annotator,
+            gold=args.gold,
+            dev=args.dev,
+            seed=args.seed,
+            max_steps=args.max_steps,
+            max_minutes=args.max_minutes,
+            progress=progress,
+        )
+    if args.progress == "json":
+        print(json.dumps({"event": "curve_done", "points": points}), flush=True)
+        return 0
+    labels = sorted({label for p in points for label in p["f1"]})
+    print(f"{'share':>6} {'articles':>8} {'all':>6} " + " ".join(f"{label[:10]:>10}" for label in labels))
+    for p in points:
+        print(
+            f"{p['fraction']:>6.0%} {p['train_documents']:>8} {_fmt(p['f1_all']):>6} "
+            + " ".join(f"{_fmt(p['f1'].get(label)):>10}" for label in labels)
+        )
+    print(f"(held-out F1 on the same {points[0]['dev_documents']} article(s) each time)")
+    return 0
+
+
 def cmd_train(args) -> int:
     from annotator.nlp.training import train_project
+
+    if args.curve:
+        return cmd_curve(args)
 
     def progress(event: dict) -> None:
         if args.progress == "json":

@@ -503,6 +503,11 @@ class Project:
             training_store.record(self.db, run)
             self.log("train", None, run.get("layer"), model=run.get("name"))
 
+    def log_curve(self, layer: str, points: list[dict]) -> None:
+        """A learning curve is logged (not a model): when, which layer, the held-out F1 at each share."""
+        with self.db.atomic():
+            self.log("train_curve", None, layer, points=points)
+
     def training_runs(self) -> list[dict]:
         return training_store.runs(self.db)
 

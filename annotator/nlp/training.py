@@ -217,6 +217,30 @@ def evaluate(
     return scores, choice
 
 
+def _prepare(project: Project, annotator: str | None, gold: bool, dev: float, seed: int):
+    """The layer, its done articles' (text, spans), the seeded train/held-out split and the labels with too few
+    examples; refuses what cannot be trained, naming the labels."""
+    layer = choose_layer(project, annotator, gold)
+    done = [doc_id for doc_id, _ in project.layers(layer) if project.status(doc_id, layer) == Status.DONE]
+    if len(done) < MIN_DOCUMENTS:
+        raise TrainingError(
+            f"{project.path}: layer {layer!r} has {len(done)} article(s) marked done; training needs at least "
+            f"{MIN_DOCUMENTS} (mark more articles done with Ctrl+Enter)"
+        )
+    pairs = {doc_id: (project.document(doc_id).text, project.annotation(doc_id, layer).spans) for doc_id in done}
+    counts = Counter(s.label for _, spans in pairs.values() for s in spans)
+    too_few = {
+        label: counts.get(label, 0) for label in project.scheme.entity_labels if 0 < counts.get(label, 0) < MIN_EXAMPLES
+    }
+    if not any(n >= MIN_EXAMPLES for n in counts.values()):
+        raise TrainingError(
+            f"{project.path}: no label has {MIN_EXAMPLES} examples in the done articles of {layer!r} "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items())) or 'no spans'})"
+        )
+    train_ids, dev_ids = _split(done, dev, seed)
+    return layer, pairs, train_ids, dev_ids, too_few
+
+
 def train_project(
     project: Project,
     *,
@@ -238,24 +262,7 @@ def train_project(
         )
     import spacy
 
-    layer = choose_layer(project, annotator, gold)
-    done = [doc_id for doc_id, _ in project.layers(layer) if project.status(doc_id, layer) == Status.DONE]
-    if len(done) < MIN_DOCUMENTS:
-        raise TrainingError(
-            f"{project.path}: layer {layer!r} has {len(done)} article(s) marked done; training needs at least "
-            f"{MIN_DOCUMENTS} (mark more articles done with Ctrl+Enter)"
-        )
-    pairs = {doc_id: (project.document(doc_id).text, project.annotation(doc_id, layer).spans) for doc_id in done}
-    counts = Counter(s.label for _, spans in pairs.values() for s in spans)
-    too_few = {
-        label: counts.get(label, 0) for label in project.scheme.entity_labels if 0 < counts.get(label, 0) < MIN_EXAMPLES
-    }
-    if not any(n >= MIN_EXAMPLES for n in counts.values()):
-        raise TrainingError(
-            f"{project.path}: no label has {MIN_EXAMPLES} examples in the done articles of {layer!r} "
-            f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items())) or 'no spans'})"
-        )
-    train_ids, dev_ids = _split(done, dev, seed)
+    layer, pairs, train_ids, dev_ids, too_few = _prepare(project, annotator, gold, dev, seed)
     folder = models_folder(project)
     folder.mkdir(exist_ok=True)
     name = name or datetime.now(UTC).strftime("model-%Y%m%d-%H%M%S")
@@ -286,3 +293,61 @@ def train_project(
         shutil.rmtree(work, ignore_errors=True)
     project.record_training(result.to_dict())
     return result
+
+
+def learning_curve(
+    project: Project,
+    *,
+    annotator: str | None = None,
+    gold: bool = False,
+    dev: float = 0.2,
+    seed: int = 0,
+    max_steps: int | None = None,
+    max_minutes: float | None = None,
+    fractions: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0),
+    progress: Progress | None = None,
+) -> list[dict]:
+    """Train on growing shares of the training articles (the same held-out articles each time) and score each
+    model per label: does more annotation still help? Nothing is saved; the project's model is unchanged."""
+    import spacy
+
+    layer, pairs, train_ids, dev_ids, _ = _prepare(project, annotator, gold, dev, seed)
+    order = list(train_ids)
+    random.Random(seed).shuffle(order)
+    labels = list(project.scheme.entity_labels)
+    folder = models_folder(project)
+    folder.mkdir(exist_ok=True)
+    points = []
+    for fraction in fractions:
+        subset = order[: max(1, round(fraction * len(order)))]
+        work = Path(tempfile.mkdtemp(prefix=".curve.", dir=folder))
+        try:
+            blank = spacy.blank(project.language)
+            _docbin(blank, [pairs[i] for i in subset], work / "train.spacy")
+            _docbin(blank, [pairs[i] for i in dev_ids], work / "dev.spacy")
+            _config(project.language, work / "config.cfg")
+            if progress:
+                progress({"event": "curve", "fraction": fraction, "train": len(subset), "dev": len(dev_ids)})
+            stopped = _run_spacy_train(work, max_steps, max_minutes, None, None)
+            trained = spacy.load(work / "output" / "model-best")
+            mapper = LabelMapper(project.scheme)
+            dev_pairs = [pairs[i] for i in dev_ids]
+            predicted = [model_spans(d, mapper) for d in trained.pipe(t for t, _ in dev_pairs)]
+            scored = _prf_by_label([spans for _, spans in dev_pairs], predicted, labels)
+            total = PRF()
+            for prf in scored.values():
+                total += prf
+            points.append(
+                {
+                    "fraction": fraction,
+                    "train_documents": len(subset),
+                    "dev_documents": len(dev_ids),
+                    "stopped": stopped,
+                    "f1": {label: prf.f1 for label, prf in scored.items() if prf.n_a or prf.n_b},
+                    "f1_all": total.f1,
+                }
+            )
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    project.log_curve(layer, points)
+    return points
