@@ -119,3 +119,28 @@ def test_learning_curve_has_four_points_on_the_same_held_out_articles(cli, tmp_p
         assert not [p for p in models_folder(project).iterdir()]
     table = cli("train", path, "--curve", "--max-steps", "5")
     assert table.code == 0 and "held-out F1 on the same 4 article(s)" in table.out
+
+
+@pytest.mark.slow
+def test_the_window_trains_in_a_separate_process_then_refreshes_suggestions(cli, tmp_path, qtbot, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_NO_AUTO_SUGGEST", "1")
+    from annotator.gui import open_window
+
+    path = project_with(cli, tmp_path, corpus(16))
+    window = open_window(path, annotator="alice")
+    qtbot.addWidget(window)
+    assert window.train_action.isEnabled() and not window.cancel_train_action.isEnabled()
+    window.start_training(["--max-steps", "20"])
+    assert window.cancel_train_action.isEnabled()
+    with qtbot.waitSignal(window.trainer.finished, timeout=180000) as finished:
+        pass
+    ok, message = finished.args
+    assert ok, message
+    assert "trained" in message
+    with Project.open(path, readonly=True) as project:
+        assert len(project.training_runs()) == 1
+    # the suggestions are recomputed from the new model
+    qtbot.waitUntil(lambda: window.suggester is not None and not window.suggester.running(), timeout=180000)
+    with Project.open(path, readonly=True) as project:
+        assert "+" in (project.suggestion_model() or "")
+    window.close()

@@ -38,7 +38,7 @@ from annotator.gui.search_hits import SearchHits
 from annotator.gui.session import Session
 from annotator.gui.span_panel import SpanPanel
 from annotator.gui.stance_panel import StancePanel
-from annotator.gui.suggest_process import SuggestProcess
+from annotator.gui.suggest_process import SuggestProcess, TrainProcess
 from annotator.gui.watcher import ProjectWatcher
 from annotator.gui.window_keys import fit_to_screen
 
@@ -83,6 +83,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.project: Project | None = None
         self.lock: ProjectLock | None = None
         self.suggester: SuggestProcess | None = None
+        self.trainer: TrainProcess | None = None
         self.jobs: list[workers.Job] = []
         self._suggest_done = (0, 0)
         self._suggesting = False
@@ -136,6 +137,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.close_project()
         self.project, self.lock = project, lock
         self.suggest_action.setEnabled(not readonly)
+        self.train_action.setEnabled(not readonly)
         if not readonly:  # the annotator is registered by their first action, not by opening the window
             settings.add_recent_project(path)
         self._build_central(project)
@@ -160,6 +162,9 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         if self.suggester is not None:
             self.suggester.cancel()
             self.suggester = None
+        if self.trainer is not None:
+            self.trainer.cancel()
+            self.trainer = None
         for job in self.jobs:
             job.wait()
         self.jobs.clear()
@@ -423,6 +428,33 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.suggester.start()
         self.status_suggest.setText("suggesting…")
 
+    def start_training(self, extra: list[str] | None = None) -> None:
+        """Suggestions > Train a model: `annotator train` on gold if the project has it, else on this annotator's
+        done articles, in a separate process; when it ends, the suggestions are recomputed from the new model."""
+        if self.project is None or self.project.readonly or (self.trainer and self.trainer.running()):
+            return
+        options = [] if "gold" in self.project.annotators() else ["--annotator", self.annotator]
+        options += extra or []
+        self.trainer = TrainProcess(str(self.project.path), options, self)
+        self.trainer.progressed.connect(self.status_suggest.setText)
+        self.trainer.finished.connect(self._training_finished)
+        self.train_action.setEnabled(False)
+        self.cancel_train_action.setEnabled(True)
+        self.trainer.start()
+        self.status_suggest.setText("training…")
+
+    def cancel_training(self) -> None:
+        if self.trainer is not None:
+            self.trainer.cancel(wait=False)
+
+    def _training_finished(self, ok: bool, message: str) -> None:
+        self.train_action.setEnabled(self.project is not None and not self.project.readonly)
+        self.cancel_train_action.setEnabled(False)
+        self.status_suggest.setText(message if len(message) < 70 else message[:67] + "…")
+        self.statusBar().showMessage(message, 10000)
+        if ok:
+            self.start_suggestions()  # the new model's suggestions, article by article
+
     def cancel_suggestions(self) -> None:
         if self.suggester is not None:
             self.suggester.cancel(wait=False)  # "suggestions cancelled" arrives with the process's end
@@ -526,6 +558,14 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             sugg, "Cancel suggestions", self.cancel_suggestions, None, "actionCancelSuggest"
         )
         self.cancel_suggest_action.setEnabled(False)  # only while the suggestion process runs
+        sugg.addSeparator()
+        self.train_action = self._action(
+            sugg, "Train a model on this project", lambda: self.start_training(), None, "actionTrain"
+        )
+        self.cancel_train_action = self._action(
+            sugg, "Cancel training", self.cancel_training, None, "actionCancelTrain"
+        )
+        self.cancel_train_action.setEnabled(False)
         add_review_menu(
             bar,
             lambda: self.project and self.project.path,

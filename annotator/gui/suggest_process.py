@@ -38,8 +38,11 @@ class SuggestProcess(QObject):
         self._reported = False
         self._cancelled = False
 
+    def command(self) -> list[str]:
+        return suggest_command(self.project)
+
     def start(self) -> None:
-        program, *args = suggest_command(self.project)
+        program, *args = self.command()
         self._reported = False
         self._cancelled = False
         env = QProcessEnvironment.systemEnvironment()
@@ -120,3 +123,54 @@ class SuggestProcess(QObject):
         if error == QProcess.FailedToStart and not self._reported:
             self._reported = True
             self.finished.emit(False, "suggestions unavailable: cannot start the suggestion process")
+
+
+def train_command(project: str, options: list[str]) -> list[str]:
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "train", project, *options, "--progress", "json"]
+    return [sys.executable, "-m", "annotator", "train", project, *options, "--progress", "json"]
+
+
+class TrainProcess(SuggestProcess):
+    """`annotator train PROJECT --progress json` in a separate process (Suggestions > Train a model): progress in
+    the status bar, cancellable (the previous model stays in use), `finished` when the model is saved."""
+
+    progressed = Signal(str)  # a status-bar line
+
+    def __init__(self, project: str, options: list[str], parent: QObject | None = None):
+        super().__init__(project, parent)
+        self.options = options
+
+    def command(self) -> list[str]:
+        return train_command(self.project, self.options)
+
+    def handle_line(self, line: str) -> None:
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            return
+        if not isinstance(msg, dict):
+            return
+        kind = msg.get("event")
+        if kind == "start":
+            self.progressed.emit(
+                f"training on {msg.get('layer')}'s {msg.get('train')} done article(s), {msg.get('dev')} held out…"
+            )
+        elif kind == "training":
+            self.progressed.emit(f"training… {float(msg.get('seconds') or 0):.0f} s (Suggestions > Cancel training)")
+        elif kind == "done":
+            self._reported = True
+            better = sorted(label for label, source in (msg.get("choice") or {}).items() if source == "trained")
+            what = f"; the trained model now suggests {', '.join(better)}" if better else ""
+            self.finished.emit(True, f"model {msg.get('name')} trained{what}")
+
+    def _finished(self, code: int, _status) -> None:
+        self._read()
+        if self._reported:
+            return
+        self._reported = True
+        if self._cancelled:
+            self.finished.emit(False, "training cancelled: the previous model stays in use")
+        else:
+            err = bytes(self.process.readAllStandardError()).decode("utf-8", "replace").strip().splitlines()
+            self.finished.emit(False, "training failed: " + (err[-1] if err else f"exit code {code}"))
