@@ -69,3 +69,28 @@ def file_snapshot(path: Path) -> bytes:
         return "\n".join(conn.iterdump()).encode()
     finally:
         conn.close()
+
+
+@pytest.fixture
+def no_auto_suggest(monkeypatch):
+    """The window starts no background suggestion process (tests that want one start it themselves)."""
+    monkeypatch.setenv("ANNOTATOR_NO_AUTO_SUGGEST", "1")
+
+
+@pytest.fixture
+def window_on(qtbot, no_auto_suggest):
+    """Open annotation windows (as alice unless told) that are closed after the test."""
+    from annotator.gui import open_window
+
+    opened = []
+
+    def open_(path, **kw):
+        kw.setdefault("annotator", "alice")
+        window = open_window(path, **kw)
+        qtbot.addWidget(window)
+        opened.append(window)
+        return window
+
+    yield open_
+    for window in opened:
+        window.close()

@@ -12,31 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from annotator.gui import open_window
 from tests.gui_helpers import make_project
 
 HOSTILE = "<h1>Big</h1> <a href='https://evil.example/'>click</a>"
 
 
-@pytest.fixture(autouse=True)
-def _no_suggest_process(monkeypatch):
-    monkeypatch.setenv("ANNOTATOR_NO_AUTO_SUGGEST", "1")
-
-
-@pytest.fixture
-def window_on(qtbot):
-    opened = []
-
-    def open_(path, **kw):
-        kw.setdefault("annotator", "alice")
-        window = open_window(path, **kw)
-        qtbot.addWidget(window)
-        opened.append(window)
-        return window
-
-    yield open_
-    for window in opened:
-        window.close()
+pytestmark = pytest.mark.usefixtures("no_auto_suggest")
 
 
 def rendered(tooltip: str) -> str:

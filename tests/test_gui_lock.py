@@ -12,32 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 from annotator.core.project import Project
-from annotator.gui import open_window
 from annotator.gui.lock import lock_path, owner
 from annotator.gui.main_window import ProjectRefused
 from tests.gui_helpers import TRICKY, make_project, offsets
 from tests.test_lock import CONTENDER, HOLDER, python, stop
 
-
-@pytest.fixture(autouse=True)
-def _no_suggest_process(monkeypatch):
-    monkeypatch.setenv("ANNOTATOR_NO_AUTO_SUGGEST", "1")
-
-
-@pytest.fixture
-def window_on(qtbot):
-    opened = []
-
-    def open_(path, **kw):
-        kw.setdefault("annotator", "alice")
-        window = open_window(path, **kw)
-        qtbot.addWidget(window)
-        opened.append(window)
-        return window
-
-    yield open_
-    for window in opened:
-        window.close()
+pytestmark = pytest.mark.usefixtures("no_auto_suggest")
 
 
 @pytest.fixture

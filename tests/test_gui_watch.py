@@ -17,32 +17,13 @@ from PySide6.QtWidgets import QDialog
 
 from annotator.core.model import Status
 from annotator.core.project import Project
-from annotator.gui import open_window
 from tests.gui_helpers import MODEL, PLAIN, make_project, offsets
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT_MS = 5000  # generous for a loaded 2-core machine; the watcher polls every 400 ms
 
 
-@pytest.fixture(autouse=True)
-def _no_suggest_process(monkeypatch):
-    monkeypatch.setenv("ANNOTATOR_NO_AUTO_SUGGEST", "1")
-
-
-@pytest.fixture
-def window_on(qtbot):
-    opened = []
-
-    def open_(path, **kw):
-        kw.setdefault("annotator", "alice")
-        window = open_window(path, **kw)
-        qtbot.addWidget(window)
-        opened.append(window)
-        return window
-
-    yield open_
-    for window in opened:
-        window.close()
+pytestmark = pytest.mark.usefixtures("no_auto_suggest")
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

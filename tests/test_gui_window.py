@@ -8,29 +8,9 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 from annotator.core.model import Status
 from annotator.core.project import Project
-from annotator.gui import open_window
 from tests.gui_helpers import MARKUP, TRICKY, make_project, offsets
 
-
-@pytest.fixture(autouse=True)
-def _no_suggest_process(monkeypatch):
-    monkeypatch.setenv("ANNOTATOR_NO_AUTO_SUGGEST", "1")
-
-
-@pytest.fixture
-def window_on(qtbot):
-    opened = []
-
-    def open_(path, **kw):
-        kw.setdefault("annotator", "alice")
-        window = open_window(path, **kw)
-        qtbot.addWidget(window)
-        opened.append(window)
-        return window
-
-    yield open_
-    for window in opened:
-        window.close()
+pytestmark = pytest.mark.usefixtures("no_auto_suggest")
 
 
 def view_of(window):
