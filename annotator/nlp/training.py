@@ -114,6 +114,16 @@ def _docbin(nlp, pairs: list[tuple[str, list[Span]]], path: Path) -> None:
     db.to_disk(path)
 
 
+def _write_corpus(project: Project, work: Path, train: list, dev: list) -> None:
+    """train.spacy, dev.spacy and spaCy's own config for them, in the training folder."""
+    import spacy
+
+    blank = spacy.blank(project.language)
+    _docbin(blank, train, work / "train.spacy")
+    _docbin(blank, dev, work / "dev.spacy")
+    _config(project.language, work / "config.cfg")
+
+
 def _config(lang: str, path: Path) -> None:
     from spacy.cli.init_config import init_config
 
@@ -260,7 +270,6 @@ def train_project(
         raise TrainingError(
             f"--components {','.join(unknown)}: only {', '.join(COMPONENTS)} can be trained in this version"
         )
-    import spacy
 
     layer, pairs, train_ids, dev_ids, too_few = _prepare(project, annotator, gold, dev, seed)
     folder = models_folder(project)
@@ -270,10 +279,7 @@ def train_project(
     work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=folder))
     started = time.monotonic()
     try:
-        blank = spacy.blank(project.language)
-        _docbin(blank, [pairs[i] for i in train_ids], work / "train.spacy")
-        _docbin(blank, [pairs[i] for i in dev_ids], work / "dev.spacy")
-        _config(project.language, work / "config.cfg")
+        _write_corpus(project, work, [pairs[i] for i in train_ids], [pairs[i] for i in dev_ids])
         if progress:
             progress({"event": "start", "layer": layer, "train": len(train_ids), "dev": len(dev_ids)})
         stopped = _run_spacy_train(work, max_steps, max_minutes, progress, cancel)
@@ -322,10 +328,7 @@ def learning_curve(
         subset = order[: max(1, round(fraction * len(order)))]
         work = Path(tempfile.mkdtemp(prefix=".curve.", dir=folder))
         try:
-            blank = spacy.blank(project.language)
-            _docbin(blank, [pairs[i] for i in subset], work / "train.spacy")
-            _docbin(blank, [pairs[i] for i in dev_ids], work / "dev.spacy")
-            _config(project.language, work / "config.cfg")
+            _write_corpus(project, work, [pairs[i] for i in subset], [pairs[i] for i in dev_ids])
             if progress:
                 progress({"event": "curve", "fraction": fraction, "train": len(subset), "dev": len(dev_ids)})
             stopped = _run_spacy_train(work, max_steps, max_minutes, None, None)
