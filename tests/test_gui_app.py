@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import textwrap
 
@@ -168,14 +169,10 @@ def test_json_lines_contract():
         ("notice", "using en_core_web_sm"),
         ("end", False),
     ]
-    assert suggest_process.suggest_command("p.annotator")[1:] == [
-        "-m",
-        "annotator",
-        "suggest",
-        "p.annotator",
-        "--progress",
-        "json",
-    ]
+    command = suggest_process.suggest_command("p.annotator")
+    assert command[1:7] == ["-m", "annotator", "suggest", "p.annotator", "--progress", "json"]
+    # as many processes as cores, one left for the window
+    assert command[7:] == ["--processes", str(max(1, min(8, (os.cpu_count() or 1) - 1)))]
 
 
 def test_export_training_formats_from_the_window(tmp_path, qtbot):

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
@@ -29,6 +30,14 @@ def register(sub) -> None:
         "--model", help="spaCy pipeline name or folder; becomes the project's model (default: the project's)"
     )
     p.add_argument("--batch-size", type=int, default=None, metavar="N", help="documents per batch and commit")
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="spread the articles over N processes (default: the number of cores, at most 8)",
+    )
+    p.add_argument("--only", metavar="IDS.json", help=argparse.SUPPRESS)  # one share of a parallel run
     p.add_argument(
         "--progress",
         choices=["bar", "json", "none"],
@@ -89,20 +98,34 @@ def _summary(report) -> str:
 
 
 def cmd_suggest(args) -> int:
+    from annotator.nlp.parallel import default_processes
     from annotator.nlp.runner import DEFAULT_BATCH_SIZE, suggest_project  # spaCy loads only for this command
 
     batch_size = args.batch_size if args.batch_size is not None else DEFAULT_BATCH_SIZE
     if batch_size < 1:
         raise AnnotatorError(f"--batch-size must be at least 1 (got {batch_size})")
+    processes = args.processes if args.processes is not None else default_processes()
+    if processes < 1:
+        raise AnnotatorError(f"--processes must be at least 1 (got {processes})")
+    only = None
+    if args.only:
+        with open(args.only, encoding="utf-8") as fh:  # the ids file the parent process wrote
+            only = [str(i) for i in json.load(fh)]
+
+    def run(project, progress):
+        return suggest_project(
+            project, model=args.model, progress=progress, batch_size=batch_size, processes=processes, only=only
+        )
+
     if args.progress != "json":
         progress = _Bar() if args.progress == "bar" else _quiet_notices
         with open_project(args.project) as project:
-            report = suggest_project(project, model=args.model, batch_size=batch_size, progress=progress)
+            report = run(project, progress)
         print(_summary(report))
         return 0
     try:
         with open_project(args.project) as project:
-            suggest_project(project, model=args.model, batch_size=batch_size, progress=_emit)
+            run(project, _emit)
     except AnnotatorError as exc:
         _emit({"event": "error", "message": str(exc)})
         return exc.exit_code

@@ -15,9 +15,11 @@ from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signa
 
 
 def suggest_command(project: str) -> list[str]:
+    # as many processes as cores, one left free for the window
+    processes = str(max(1, min(8, (os.cpu_count() or 1) - 1)))
     if getattr(sys, "frozen", False):  # the PyInstaller bundle's executable is the CLI itself
-        return [sys.executable, "suggest", project, "--progress", "json"]
-    return [sys.executable, "-m", "annotator", "suggest", project, "--progress", "json"]
+        return [sys.executable, "suggest", project, "--progress", "json", "--processes", processes]
+    return [sys.executable, "-m", "annotator", "suggest", project, "--progress", "json", "--processes", processes]
 
 
 class SuggestProcess(QObject):

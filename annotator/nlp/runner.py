@@ -10,8 +10,10 @@ Progress is reported through a plain callback receiving the same dicts the CLI p
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -22,6 +24,7 @@ from annotator.core.errors import ModelError
 from annotator.core.model import Span, Suggestions
 from annotator.core.project import Project
 from annotator.nlp import models
+from annotator.nlp.parallel import shares
 from annotator.nlp.patterns import Pattern, confirmed_patterns, merge
 from annotator.nlp.trained import trained_model
 from annotator.store import annotations as ann_store
@@ -193,6 +196,7 @@ class _Run:
         self.with_arguments = models.has_parser(self.nlp)
         self.pending: list[tuple[Suggestions, str]] = []
         self.done = 0
+        self.lock: threading.Lock | contextlib.nullcontext = contextlib.nullcontext()
         # a model trained on the project (`annotator train`): its spans for the labels it scored best on
         self.trained, self.choice = None, {}
         found = _trained_or_none(project)
@@ -220,12 +224,13 @@ class _Run:
         if not self.pending:
             return
         sugg_store.write_many(self.project.db, self.pending)
-        if progress:
-            for sugg, _ in self.pending:
-                self.done += 1
-                progress({"event": "document", "id": sugg.document_id, "done": self.done, "total": total})
-        else:
-            self.done += len(self.pending)
+        with self.lock:  # other shares' progress is relayed from a thread (nlp.parallel)
+            if progress:
+                for sugg, _ in self.pending:
+                    self.done += 1
+                    progress({"event": "document", "id": sugg.document_id, "done": self.done, "total": total})
+            else:
+                self.done += len(self.pending)
         self.pending = []
 
     def run_pipeline(self, ids: list[str], total: int, batch_size: int, piece_chars: int, progress, cancel) -> bool:
@@ -301,8 +306,12 @@ def suggest_project(
     cancel: Callable[[], bool] | None = None,
     *,
     piece_chars: int = PIECE_CHARS,
+    processes: int = 1,
+    only: list[str] | None = None,
 ) -> SuggestReport:
     """Compute the suggestions that are missing or stale; `model` (a name or folder) becomes the project's model.
+    `processes`: deal the stale articles out to that many processes (see nlp.parallel). `only`: compute exactly
+    these articles and save no run state (a share of a parallel run).
 
     Raises ModelError (and leaves the project's model unchanged) if `model` cannot be found or loaded.
     """
@@ -336,19 +345,47 @@ def suggest_project(
             # committed, and a cancelled run's committed suggestions stay visible.
             project.set_setting("suggestion_model", spec.key)
     stale, refresh = plan(project, spec.key, digest, patterns) if run else ([], [])
+    if only is not None:  # a share of a parallel run: exactly these articles, no learned-pattern refresh
+        wanted = set(only)
+        stale, refresh = [d for d in stale if d in wanted], []
     total = len(stale) + len(refresh)
     report.cached = report.documents - total
     if progress:
         progress({"event": "start", "total": total, "model": spec.key})
     batch_size = max(1, batch_size)
     ok = True
+    parts = shares(stale, processes) if run and only is None and processes > 1 else [stale]
+    children = None
+    if len(parts) > 1:
+        from annotator.nlp.parallel import Children
+
+        lock = threading.Lock()
+
+        def relayed(doc_id: str) -> None:  # another share committed an article: one progress for the run
+            with lock:
+                assert run is not None
+                run.done += 1
+                report.processed += 1
+                if progress:
+                    progress({"event": "document", "id": doc_id, "done": run.done, "total": total})
+
+        assert run is not None
+        children = Children(project.path, parts[1:], relayed)
+        run.lock = lock
+        stale = parts[0]
     if run and stale:
         ok = run.run_pipeline(stale, total, batch_size, piece_chars, progress, cancel)
+    if children is not None:
+        if not ok:
+            children.cancel()
+        ok = children.wait() and ok
+        if children.errors:
+            report.notices.extend(children.errors)
     if run and ok and refresh:
         ok = run.refresh_patterns(refresh, total, batch_size, piece_chars, progress, cancel)
     report.cancelled = not ok
     with project.db.atomic():
-        if ok and run:
+        if ok and run and only is None:
             _save_state(project, spec.key, digest, patterns)
         project.set_setting("suggestion_model", spec.key)
     counts = sugg_store.suggestion_counts(project.db, spec.key)
