@@ -144,3 +144,19 @@ def test_the_window_trains_in_a_separate_process_then_refreshes_suggestions(cli,
     with Project.open(path, readonly=True) as project:
         assert "+" in (project.suggestion_model() or "")
     window.close()
+
+
+def test_the_window_says_why_training_cannot_run(cli, tmp_path, qtbot, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_NO_AUTO_SUGGEST", "1")
+    from annotator.gui import open_window
+
+    path = project_with(cli, tmp_path, corpus(6))
+    window = open_window(path, annotator="alice")
+    qtbot.addWidget(window)
+    window.start_training()
+    with qtbot.waitSignal(window.trainer.finished, timeout=120000) as finished:
+        pass
+    ok, message = finished.args
+    assert not ok and "training needs at least 10" in message
+    assert window.train_action.isEnabled() and not window.cancel_train_action.isEnabled()
+    window.close()

@@ -108,18 +108,23 @@ class SuggestProcess(QObject):
         elif kind == "notice":
             self.notice.emit(str(msg.get("message") or ""))
 
+    # what `finished` says when the process ends without having reported it (TrainProcess words it its way)
+    cancelled_text = "suggestions cancelled"
+    done_text = "suggestions up to date"
+    failed_text = "suggestions unavailable: "
+
     def _finished(self, code: int, _status) -> None:
         self._read()
         if self._reported:
             return
         self._reported = True
         if self._cancelled:
-            self.finished.emit(False, "suggestions cancelled")
-        elif code == 0:
-            self.finished.emit(True, "suggestions up to date")
+            self.finished.emit(False, self.cancelled_text)
+        elif code == 0 and self.done_text:
+            self.finished.emit(True, self.done_text)
         else:
             err = bytes(self.process.readAllStandardError()).decode("utf-8", "replace").strip().splitlines()
-            self.finished.emit(False, "suggestions unavailable: " + (err[-1] if err else f"exit code {code}"))
+            self.finished.emit(False, self.failed_text + (err[-1] if err else f"exit code {code}"))
 
     def _error(self, error) -> None:
         if error == QProcess.FailedToStart and not self._reported:
@@ -166,13 +171,6 @@ class TrainProcess(SuggestProcess):
             what = f"; the trained model now suggests {', '.join(better)}" if better else ""
             self.finished.emit(True, f"model {msg.get('name')} trained{what}")
 
-    def _finished(self, code: int, _status) -> None:
-        self._read()
-        if self._reported:
-            return
-        self._reported = True
-        if self._cancelled:
-            self.finished.emit(False, "training cancelled: the previous model stays in use")
-        else:
-            err = bytes(self.process.readAllStandardError()).decode("utf-8", "replace").strip().splitlines()
-            self.finished.emit(False, "training failed: " + (err[-1] if err else f"exit code {code}"))
+    cancelled_text = "training cancelled: the previous model stays in use"
+    done_text = ""  # a training that ends without its "done" line has failed
+    failed_text = "training failed: "
