@@ -95,8 +95,8 @@ def test_too_few_done_articles_say_so(cli, tmp_path):
 
 def test_only_ner_can_be_trained_in_this_version(cli, tmp_path):
     path = project_with(cli, tmp_path, corpus(12))
-    result = cli("train", path, "--components", "ner,stance")
-    assert result.code == 1 and "only ner can be trained" in result.err
+    result = cli("train", path, "--components", "ner,events")
+    assert result.code == 1 and "only ner, stance can be trained" in result.err
     with pytest.raises(TrainingError):
         from annotator.nlp.training import train_project
 
@@ -160,3 +160,34 @@ def test_the_window_says_why_training_cannot_run(cli, tmp_path, qtbot, monkeypat
     assert not ok and "training needs at least 10" in message
     assert window.train_action.isEnabled() and not window.cancel_train_action.isEnabled()
     window.close()
+
+
+def stance_corpus(n: int) -> list[dict]:
+    rng = random.Random(7)
+    lines = corpus(n)
+    for line in lines:
+        value = rng.choice(["favor", "against"])
+        verb = "praised the Taliban warmly" if value == "favor" else "condemned the Taliban sharply"
+        line["text"] += f" The statement {verb}."
+        line["stance"] = {"Taliban": value}
+    return lines
+
+
+@pytest.mark.slow
+def test_stance_classifier_is_trained_and_scored_against_the_majority(cli, tmp_path):
+    path = project_with(cli, tmp_path, stance_corpus(30))
+    result = cli("train", path, "--max-steps", "60", "--progress", "json")
+    assert result.code == 0, result
+    done = json.loads(result.out.strip().splitlines()[-1])
+    taliban = done["stance"]["Taliban"]
+    assert taliban["n"] == done["dev_documents"] == 6
+    assert 0.0 <= taliban["trained"] <= 1.0 and 0.0 <= taliban["majority"] <= 1.0
+    assert taliban["majority_value"] in ("favor", "against")
+    folder = models_folder(Project.open(path, readonly=True))
+    import spacy
+
+    nlp = spacy.load(next(folder.iterdir()))
+    assert "textcat_multilabel" in nlp.pipe_names
+    assert set(nlp.get_pipe("textcat_multilabel").labels) >= {"Taliban=favor", "Taliban=against"}
+    table = cli("train", path, "--max-steps", "5", "--components", "ner")
+    assert table.code == 0 and "stance target" not in table.out

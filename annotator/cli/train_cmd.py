@@ -23,7 +23,11 @@ def register(sub) -> None:
     who = p.add_mutually_exclusive_group()
     who.add_argument("--annotator", metavar="NAME", help="the layer to learn from (default: gold, else the only one)")
     who.add_argument("--gold", action="store_true", help="learn from the adjudicated gold layer")
-    p.add_argument("--components", default="ner", help="what to train, comma-separated (this version: ner)")
+    p.add_argument(
+        "--components",
+        default=None,
+        help="what to train, comma-separated: ner, stance (default: both where the layer has enough examples)",
+    )
     p.add_argument("--dev", type=float, default=0.2, help="share of the done articles held out (default 0.2)")
     p.add_argument("--seed", type=int, default=0, help="random seed of the held-out split (default 0)")
     p.add_argument("--max-steps", type=int, default=None, metavar="N", help="stop after N training steps")
@@ -98,7 +102,7 @@ def cmd_train(args) -> int:
             project,
             annotator=args.annotator,
             gold=args.gold,
-            components=tuple(c.strip() for c in args.components.split(",") if c.strip()),
+            components=tuple(c.strip() for c in args.components.split(",") if c.strip()) if args.components else None,
             dev=args.dev,
             seed=args.seed,
             max_steps=args.max_steps,
@@ -120,6 +124,10 @@ def cmd_train(args) -> int:
             f"{label:<14} {_fmt(f['trained']):>10} {_fmt(f['model']):>8} {_fmt(f['pattern']):>11}   "
             f"{result.choice.get(label, '-')}"
         )
+    if result.stance:
+        print(f"\n{'stance target':<20} {'articles':>8} {'trained':>8} {'majority':>9}")
+        for target, acc in result.stance.items():
+            print(f"{target:<20} {acc['n']:>8} {_fmt(acc['trained']):>8} {_fmt(acc['majority']):>9}")
     if result.too_few:
         few = ", ".join(f"{k} ({v})" for k, v in result.too_few.items())
         print(f"\nfewer than 5 examples, not learned well yet: {few}")

@@ -34,7 +34,7 @@ from annotator.nlp.trained import models_folder, trained_model  # noqa: F401 (re
 
 MIN_DOCUMENTS = 10  # done articles a training needs
 MIN_EXAMPLES = 5  # spans a label needs to be learned (fewer: the label is named, and left to the base model)
-COMPONENTS = ("ner",)  # what `--components` accepts today
+COMPONENTS = ("ner", "stance")  # what `--components` accepts today
 Progress = Callable[[dict], None]
 
 
@@ -54,6 +54,7 @@ class TrainResult:
     scores: dict[str, dict[str, dict]] = field(default_factory=dict)  # label -> source -> PRF dict
     choice: dict[str, str] = field(default_factory=dict)  # label -> "trained" | "model" | "pattern"
     too_few: dict[str, int] = field(default_factory=dict)  # labels with fewer than MIN_EXAMPLES spans
+    stance: dict[str, dict] = field(default_factory=dict)  # target -> held-out accuracy: trained, majority
 
     def to_dict(self) -> dict:
         return {
@@ -67,6 +68,7 @@ class TrainResult:
             "scores": self.scores,
             "choice": self.choice,
             "too_few": self.too_few,
+            "stance": self.stance,
         }
 
 
@@ -101,33 +103,47 @@ def _split(ids: list[str], dev: float, seed: int) -> tuple[list[str], list[str]]
     return [i for i in ids if i not in held], [i for i in ids if i in held]
 
 
-def _docbin(nlp, pairs: list[tuple[str, list[Span]]], path: Path) -> None:
+def stance_labels(scheme) -> list[str]:
+    """The text classifier's labels: one "Target=value" per target and value of the scheme."""
+    return [f"{t}={v}" for t in scheme.stance_targets for v in scheme.stance_values]
+
+
+def _docbin(nlp, pairs: list, path: Path, stance: list[str] | None = None) -> None:
+    """Entities as doc.ents; with `stance` (the labels), each set target as cats: its value 1, its other values 0
+    (a target without a value is left out: missing, not "no")."""
     from spacy.tokens import DocBin
     from spacy.util import filter_spans
 
     db = DocBin()
-    for text, spans in pairs:
+    for text, spans, values in pairs:
         doc = nlp.make_doc(text)
         ents = [doc.char_span(s.start, s.end, label=s.label, alignment_mode="expand") for s in spans]
         doc.ents = filter_spans([e for e in ents if e is not None])
+        if stance:
+            for target, value in values.items():
+                for label in stance:
+                    if label.startswith(f"{target}="):
+                        doc.cats[label] = 1.0 if label == f"{target}={value}" else 0.0
         db.add(doc)
     db.to_disk(path)
 
 
-def _write_corpus(project: Project, work: Path, train: list, dev: list) -> None:
+def _write_corpus(project: Project, work: Path, train: list, dev: list, stance: bool = False) -> None:
     """train.spacy, dev.spacy and spaCy's own config for them, in the training folder."""
     import spacy
 
     blank = spacy.blank(project.language)
-    _docbin(blank, train, work / "train.spacy")
-    _docbin(blank, dev, work / "dev.spacy")
-    _config(project.language, work / "config.cfg")
+    labels = stance_labels(project.scheme) if stance else None
+    _docbin(blank, train, work / "train.spacy", labels)
+    _docbin(blank, dev, work / "dev.spacy", labels)
+    _config(project.language, work / "config.cfg", stance)
 
 
-def _config(lang: str, path: Path) -> None:
+def _config(lang: str, path: Path, stance: bool = False) -> None:
     from spacy.cli.init_config import init_config
 
-    config = init_config(lang=lang, pipeline=["ner"], optimize="efficiency", gpu=False, pretraining=False)
+    pipeline = ["ner", "textcat_multilabel"] if stance else ["ner"]
+    config = init_config(lang=lang, pipeline=pipeline, optimize="efficiency", gpu=False, pretraining=False)
     config["paths"]["train"] = "train.spacy"
     config["paths"]["dev"] = "dev.spacy"
     config.to_disk(path)
@@ -194,24 +210,58 @@ def _prf_by_label(gold: list[list[Span]], predicted: list[list[Span]], labels: l
     return out
 
 
+def evaluate_stance(project: Project, model_folder: Path, dev: list, train: list) -> dict[str, dict]:
+    """Per stance target, on the held-out articles that have a value: the accuracy of the trained classifier
+    (its highest-scoring value of the target) and of always choosing the training articles' most frequent value."""
+    import spacy
+
+    nlp = spacy.load(model_folder)
+    out: dict[str, dict] = {}
+    docs = list(nlp.pipe(t for t, _, _ in dev))
+    for target in project.scheme.stance_targets:
+        seen = Counter(values[target] for _, _, values in train if target in values)
+        majority = seen.most_common(1)[0][0] if seen else None
+        held = [(doc, values[target]) for doc, (_, _, values) in zip(docs, dev, strict=True) if target in values]
+        if not held:
+            continue
+        right = sum(predict_stance(doc.cats, target)[0] == value for doc, value in held)
+        out[target] = {
+            "n": len(held),
+            "trained": right / len(held),
+            "majority": sum(value == majority for _, value in held) / len(held),
+            "majority_value": majority,
+        }
+    return out
+
+
+def predict_stance(cats: dict[str, float], target: str) -> tuple[str | None, float]:
+    """The target's value with the highest score among the classifier's "Target=value" labels, and that score."""
+    best, score = None, -1.0
+    for label, value in cats.items():
+        name, _, val = label.partition("=")
+        if name == target and value > score:
+            best, score = val, value
+    return best, max(score, 0.0)
+
+
 def evaluate(
-    project: Project, model_folder: Path, dev: list[tuple[str, list[Span]]], train: list[tuple[str, list[Span]]]
+    project: Project, model_folder: Path, dev: list, train: list
 ) -> tuple[dict[str, dict[str, dict]], dict[str, str]]:
     """Per label, exact-match P/R/F1 on the held-out articles of the trained model, the base pipeline (mapped to
     the scheme, as suggestions are) and the patterns learned from the training articles; and the best source."""
     import spacy
 
     labels = list(project.scheme.entity_labels)
-    gold = [spans for _, spans in dev]
+    gold = [spans for _, spans, _ in dev]
     trained = spacy.load(model_folder)
     mapper = LabelMapper(project.scheme)
-    predicted_trained = [model_spans(d, mapper) for d in trained.pipe(t for t, _ in dev)]
+    predicted_trained = [model_spans(d, mapper) for d in trained.pipe(t for t, _, _ in dev)]
     base_spec = models.resolve(project.model, project.language)
     base = models.load(base_spec, events=False)
-    predicted_base = [model_spans(d, LabelMapper(project.scheme)) for d in base.pipe(t for t, _ in dev)]
-    rows = [(s.label, text[s.start : s.end]) for text, spans in train for s in spans]
+    predicted_base = [model_spans(d, LabelMapper(project.scheme)) for d in base.pipe(t for t, _, _ in dev)]
+    rows = [(s.label, text[s.start : s.end]) for text, spans, _ in train for s in spans]
     matcher = PatternMatcher(base, confirmed_patterns(rows, project.scheme))
-    predicted_patterns = [matcher.spans(base.make_doc(t)) for t, _ in dev]
+    predicted_patterns = [matcher.spans(base.make_doc(t)) for t, _, _ in dev]
     sources = {"trained": predicted_trained, "model": predicted_base, "pattern": predicted_patterns}
     scored = {name: _prf_by_label(gold, pred, labels) for name, pred in sources.items()}
     scores: dict[str, dict[str, dict]] = {}
@@ -237,8 +287,11 @@ def _prepare(project: Project, annotator: str | None, gold: bool, dev: float, se
             f"{project.path}: layer {layer!r} has {len(done)} article(s) marked done; training needs at least "
             f"{MIN_DOCUMENTS} (mark more articles done with Ctrl+Enter)"
         )
-    pairs = {doc_id: (project.document(doc_id).text, project.annotation(doc_id, layer).spans) for doc_id in done}
-    counts = Counter(s.label for _, spans in pairs.values() for s in spans)
+    pairs = {}
+    for doc_id in done:
+        ann = project.annotation(doc_id, layer)
+        pairs[doc_id] = (project.document(doc_id).text, ann.spans, dict(ann.stance))
+    counts = Counter(s.label for _, spans, _ in pairs.values() for s in spans)
     too_few = {
         label: counts.get(label, 0) for label in project.scheme.entity_labels if 0 < counts.get(label, 0) < MIN_EXAMPLES
     }
@@ -256,7 +309,7 @@ def train_project(
     *,
     annotator: str | None = None,
     gold: bool = False,
-    components: tuple[str, ...] = ("ner",),
+    components: tuple[str, ...] | None = None,
     dev: float = 0.2,
     seed: int = 0,
     max_steps: int | None = None,
@@ -265,13 +318,24 @@ def train_project(
     progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> TrainResult:
-    unknown = [c for c in components if c not in COMPONENTS]
+    unknown = [c for c in components or () if c not in COMPONENTS]
     if unknown:
         raise TrainingError(
             f"--components {','.join(unknown)}: only {', '.join(COMPONENTS)} can be trained in this version"
         )
 
     layer, pairs, train_ids, dev_ids, too_few = _prepare(project, annotator, gold, dev, seed)
+    if components is None:  # everything the layer supports: stance when enough articles have one
+        enough = sum(1 for i in train_ids if pairs[i][2]) >= MIN_EXAMPLES
+        components = ("ner", "stance") if enough else ("ner",)
+    with_stance = "stance" in components
+    if with_stance:
+        set_ = sum(1 for i in train_ids if pairs[i][2])
+        if set_ < MIN_EXAMPLES:
+            raise TrainingError(
+                f"{project.path}: {set_} training article(s) of {layer!r} have a stance; the stance classifier "
+                f"needs at least {MIN_EXAMPLES} (or train entities only: --components ner)"
+            )
     folder = models_folder(project)
     folder.mkdir(exist_ok=True)
     name = name or datetime.now(UTC).strftime("model-%Y%m%d-%H%M%S")
@@ -279,7 +343,7 @@ def train_project(
     work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=folder))
     started = time.monotonic()
     try:
-        _write_corpus(project, work, [pairs[i] for i in train_ids], [pairs[i] for i in dev_ids])
+        _write_corpus(project, work, [pairs[i] for i in train_ids], [pairs[i] for i in dev_ids], with_stance)
         if progress:
             progress({"event": "start", "layer": layer, "train": len(train_ids), "dev": len(dev_ids)})
         stopped = _run_spacy_train(work, max_steps, max_minutes, progress, cancel)
@@ -287,9 +351,14 @@ def train_project(
             raise TrainingError("training cancelled; the previous model stays in use")
         best = work / "output" / "model-best"
         scores, choice = evaluate(project, best, [pairs[i] for i in dev_ids], [pairs[i] for i in train_ids])
+        stance_scores = (
+            evaluate_stance(project, best, [pairs[i] for i in dev_ids], [pairs[i] for i in train_ids])
+            if with_stance
+            else {}
+        )
         result = TrainResult(
             name, target, layer, len(train_ids), len(dev_ids), time.monotonic() - started, stopped, scores, choice,
-            too_few,
+            too_few, stance_scores,
         )  # fmt: skip
         (best / "annotator.json").write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8")
         if target.exists():
@@ -335,8 +404,8 @@ def learning_curve(
             trained = spacy.load(work / "output" / "model-best")
             mapper = LabelMapper(project.scheme)
             dev_pairs = [pairs[i] for i in dev_ids]
-            predicted = [model_spans(d, mapper) for d in trained.pipe(t for t, _ in dev_pairs)]
-            scored = _prf_by_label([spans for _, spans in dev_pairs], predicted, labels)
+            predicted = [model_spans(d, mapper) for d in trained.pipe(t for t, _, _ in dev_pairs)]
+            scored = _prf_by_label([spans for _, spans, _ in dev_pairs], predicted, labels)
             total = PRF()
             for prf in scored.values():
                 total += prf
