@@ -191,3 +191,35 @@ def test_stance_classifier_is_trained_and_scored_against_the_majority(cli, tmp_p
     assert set(nlp.get_pipe("textcat_multilabel").labels) >= {"Taliban=favor", "Taliban=against"}
     table = cli("train", path, "--max-steps", "5", "--components", "ner")
     assert table.code == 0 and "stance target" not in table.out
+
+
+@pytest.mark.slow
+def test_suggested_stance_is_shown_and_accepted_with_one_key(cli, tmp_path, qtbot, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_NO_AUTO_SUGGEST", "1")
+    from PySide6.QtCore import Qt
+
+    from annotator.gui import open_window
+
+    lines = stance_corpus(30)
+    lines.append({"id": "new", "text": "Officials praised the Taliban warmly in Kabul on Tuesday."})
+    path = project_with(cli, tmp_path, lines)
+    assert cli("train", path, "--max-steps", "60", "--progress", "none").code == 0
+    assert cli("suggest", path, "--progress", "none").code == 0
+    with Project.open(path, readonly=True) as project:
+        suggested = project.suggested_stance("new")
+    assert set(suggested) == {"Taliban"} and suggested["Taliban"][0] in ("favor", "against")
+    window = open_window(path, annotator="bob", document_id="new")
+    qtbot.addWidget(window)
+    assert window.session.state.suggested_stance == suggested
+    combo = window.stance.table.cellWidget(0, 1)
+    assert "suggested" in combo.itemText(0)
+    with Project.open(path, readonly=True) as project:  # a suggestion is nobody's work
+        assert "bob" not in project.annotators()
+    for key in (Qt.Key_S, Qt.Key_1, Qt.Key_A):
+        qtbot.keyClick(window.view, key)
+    with Project.open(path, readonly=True) as project:
+        assert project.annotation("new", "bob").stance == {"Taliban": suggested["Taliban"][0]}
+    qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier)
+    with Project.open(path, readonly=True) as project:
+        assert project.annotation("new", "bob").stance == {}
+    window.close()

@@ -61,6 +61,7 @@ KEYMAP: tuple[Binding, ...] = (
         "Set the article's stance toward a target (0: not set); a selected quote is cited as evidence",
     ),
     Binding("", (), "S, target number, Enter", "Cite the selected quote as evidence for the target (again: remove it)"),
+    Binding("", (), "S, target number, A", "Accept the stance a trained model suggests for the target"),
     Binding("note", ("N",), "N", "Edit the article's note"),
     Binding("flag_unclear", ("U",), "U / D", "Flag the article as unclear / duplicate (again: remove the flag)"),
     Binding("flag_duplicate", ("D",), "", ""),

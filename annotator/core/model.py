@@ -125,6 +125,7 @@ class Suggestions:
     model: str
     spans: list[Span] = field(default_factory=list)
     events: list[SuggestedEvent] = field(default_factory=list)
+    stance: dict[str, tuple[str, float]] = field(default_factory=dict)  # target -> (value, score) of a classifier
 
 
 @dataclass(frozen=True)

@@ -468,6 +468,11 @@ class Project:
         model = model or self.suggestion_model() or ""
         return sugg_store.load_suggestions(self.db, doc_id, model)
 
+    def suggested_stance(self, doc_id: str) -> dict[str, tuple[str, float]]:
+        """target -> (value, score) a trained stance classifier suggests; never counted as anyone's work."""
+        model = self.suggestion_model()
+        return sugg_store.suggested_stance(self.db, doc_id, model) if model else {}
+
     def open_suggestions(self, doc_id: str, annotator: str, model: str | None = None) -> Suggestions:
         """Suggestions still open for this annotator (the rule of `core.suggestion_rules`, as the window shows)."""
         sugg = self.suggestions(doc_id, model)

@@ -55,6 +55,7 @@ class ArticleState:
     events: list[Event] = field(default_factory=list)
     suggested_events: list[SuggestedEvent] = field(default_factory=list)
     stance: dict[str, str] = field(default_factory=dict)
+    suggested_stance: dict[str, tuple[str, float]] = field(default_factory=dict)  # target -> (value, score)
     stance_evidence: dict = field(default_factory=dict)
     note: str = ""
     flags: list[str] = field(default_factory=list)
@@ -81,6 +82,7 @@ class ArticleState:
         ]
         self.items = sorted(self._load_items(project, annotator, None) + self._event_items(), key=_order)
         self.stance = project.stance(doc_id, annotator)
+        self.suggested_stance = project.suggested_stance(doc_id)
         self.stance_evidence = project.stance_evidence(doc_id, annotator)
         self.status, self.note, self.flags = project.layer_state(doc_id, annotator)
 

@@ -134,6 +134,9 @@ class KeySequences:
             self.set_stance_target(target)
             values = "   ".join(f"{i} {v}" for i, v in enumerate(scheme.stance_values, 1))
             cite = "   Enter: cite the selection only" if pending.get("quote") else ""
+            suggested = self.state.suggested_stance.get(target)
+            if suggested and target not in self.state.stance:
+                cite += f"   A: accept the suggested {suggested[0]}"
             self._set_mode(
                 "stance_value",
                 f"Stance toward {target}:   {values}   0 not set{cite}   (Esc cancels)",
@@ -142,6 +145,11 @@ class KeySequences:
             )
         elif mode == "stance_value":
             values = scheme.stance_values
+            suggested = self.state.suggested_stance.get(pending["target"])
+            if char in ("a", "A") and suggested:  # accept the classifier's suggestion: now the annotator's value
+                self._set_mode(None)
+                self.set_stance(pending["target"], suggested[0], pending.get("quote"), True)
+                return
             if char == "\n":
                 value_given, value = False, None
             elif char.isdigit() and (char == "0" or int(char) <= len(values)):

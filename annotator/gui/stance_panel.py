@@ -140,6 +140,9 @@ class StancePanel(QWidget):
             value = state.stance.get(target) if state else None
             combo = self.table.cellWidget(row, 1)
             combo.setCurrentIndex(max(0, combo.findData(value)) if value is not None else 0)
+            # a trained classifier's suggestion shows in the unset entry; it is no value until accepted
+            suggested = state.suggested_stance.get(target) if state and value is None else None
+            combo.setItemText(0, f"{NOT_SET}: suggested {suggested[0]} ({suggested[1]:.2f})" if suggested else NOT_SET)
             evidence = state.stance_evidence.get(target, []) if state else []
             text = state.document.text if state else ""
             quotes = " · ".join("“" + " ".join(text[e.start : e.end].split())[:60] + "”" for e in evidence)

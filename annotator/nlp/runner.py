@@ -205,7 +205,22 @@ class _Run:
 
             self.trained, self.choice = spacy.load(found[0]), dict(found[1].get("choice", {}))
 
-    def entity_spans(self, doc, offset: int) -> list[Span]:
+    def stance(self, trained) -> dict[str, tuple[str, float]]:
+        """The trained stance classifier's value per target (highest score), if the project's model has one;
+        `trained`: the trained pipeline's Doc of the article (or None)."""
+        if trained is None or self.trained is None or "textcat_multilabel" not in self.trained.pipe_names:
+            return {}
+        from annotator.nlp.training import predict_stance
+
+        cats = trained.cats
+        out = {}
+        for target in self.project.scheme.stance_targets:
+            value, score = predict_stance(cats, target)
+            if value is not None and value in self.project.scheme.stance_values:
+                out[target] = (value, round(score, 4))
+        return out
+
+    def entity_spans(self, doc, offset: int, trained=None) -> list[Span]:
         """The base model's spans, except for labels the trained model does better, which come from it."""
         from annotator.nlp.entities import model_spans
 
@@ -215,7 +230,7 @@ class _Run:
         base = [s for s in found if self.choice.get(s.label, "model") != "trained"]
         trained = [
             replace(s, source="trained")
-            for s in model_spans(self.trained(doc.text), self.mapper, offset)
+            for s in model_spans(trained if trained is not None else self.trained(doc.text), self.mapper, offset)
             if self.choice.get(s.label) == "trained"
         ]
         return sorted(base + trained)
@@ -248,12 +263,16 @@ class _Run:
                     yield piece, (doc_id, offset), len(parts) > 1
 
         spans: list[Span] = []
+        stance: dict[str, tuple[str, float]] = {}
         events: list = []
         seen = 0
         for batch in _char_batches(pieces(), batch_size, BATCH_CHARS):
             for doc, (doc_id, offset) in self.nlp.pipe(batch, batch_size=len(batch), as_tuples=True):
                 self.report.tokens += len(doc)
-                found = self.entity_spans(doc, offset)
+                trained = self.trained(doc.text) if self.trained is not None else None  # once per piece
+                found = self.entity_spans(doc, offset, trained)
+                if offset == 0:  # the article's stance, from its (first) piece
+                    stance = self.stance(trained)
                 spans += merge(self.patterns.spans(doc, offset), found)
                 events += suggest_events(doc, self.triggers, offset, with_arguments=self.with_arguments)
                 del doc  # released before the next piece is parsed
@@ -262,7 +281,7 @@ class _Run:
                 if seen < n_pieces:
                     continue
                 del meta[doc_id]
-                self.pending.append((Suggestions(doc_id, self.spec.key, spans, events), text_hash))
+                self.pending.append((Suggestions(doc_id, self.spec.key, spans, events, stance), text_hash))
                 self.report.processed += 1
                 spans, events, seen = [], [], 0
                 if len(self.pending) >= batch_size:

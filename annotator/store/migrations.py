@@ -215,4 +215,22 @@ def m004_training_runs(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_suggested_stance(db: Database) -> None:
+    # A trained stance classifier's value per target, with its score: a suggestion, never an annotator's work.
+    _run(
+        db,
+        """
+        CREATE TABLE suggested_stance (
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            target TEXT NOT NULL,
+            value TEXT NOT NULL,
+            score REAL NOT NULL,
+            PRIMARY KEY (document_id, model, target)
+        );
+        """,
+    )
+
+
 KNOWN = [m.name for m in migrations._migrations]

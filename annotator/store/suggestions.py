@@ -47,6 +47,10 @@ def write_suggestions(db: Database, sugg: Suggestions, text_hash: str) -> None:
             "INSERT INTO suggested_event_arguments(suggested_event_id, role, start, end) VALUES (?,?,?,?)",
             [(cur.lastrowid, a.role, a.start, a.end) for a in ev.arguments],
         )
+    db.conn.executemany(
+        "INSERT INTO suggested_stance(document_id, model, target, value, score) VALUES (?,?,?,?,?)",
+        [(sugg.document_id, sugg.model, t, v, float(score)) for t, (v, score) in sugg.stance.items()],
+    )
     db.execute(
         "INSERT OR REPLACE INTO suggestion_cache(document_id, model, text_hash, created_at) VALUES (?,?,?,?)",
         [sugg.document_id, sugg.model, text_hash, now()],
@@ -56,6 +60,7 @@ def write_suggestions(db: Database, sugg: Suggestions, text_hash: str) -> None:
 def clear_suggestions(db: Database, doc_id: str, model: str) -> None:
     db.execute("DELETE FROM suggested_spans WHERE document_id = ? AND model = ?", [doc_id, model])
     db.execute("DELETE FROM suggested_events WHERE document_id = ? AND model = ?", [doc_id, model])
+    db.execute("DELETE FROM suggested_stance WHERE document_id = ? AND model = ?", [doc_id, model])
     db.execute("DELETE FROM suggestion_cache WHERE document_id = ? AND model = ?", [doc_id, model])
 
 
@@ -83,7 +88,13 @@ def load_suggestions(db: Database, doc_id: str, model: str) -> Suggestions:
             )
         )
         events.append(SuggestedEvent(type_, ts, te, args, id=ev_id))
-    return Suggestions(document_id=doc_id, model=model, spans=spans, events=events)
+    stance = {
+        r[0]: (r[1], r[2])
+        for r in db.execute(
+            "SELECT target, value, score FROM suggested_stance WHERE document_id = ? AND model = ?", [doc_id, model]
+        )
+    }
+    return Suggestions(document_id=doc_id, model=model, spans=spans, events=events, stance=stance)
 
 
 def suggestion_counts(db: Database, model: str | None = None) -> dict:
@@ -192,3 +203,13 @@ def has_suggested_span(db: Database, doc_id: str, model: str, start: int, end: i
         [doc_id, model, start, end, label],
     ).fetchone()
     return row is not None
+
+
+def suggested_stance(db: Database, doc_id: str, model: str) -> dict[str, tuple[str, float]]:
+    """The stance a trained classifier suggests for the document: target -> (value, score)."""
+    return {
+        r[0]: (r[1], r[2])
+        for r in db.execute(
+            "SELECT target, value, score FROM suggested_stance WHERE document_id = ? AND model = ?", [doc_id, model]
+        )
+    }
