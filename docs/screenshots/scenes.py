@@ -1,7 +1,7 @@
 """Set up the window for the README screenshots, then leave it open for `/work/shared/tools/screenshot`.
 
 usage: python docs/screenshots/scenes.py PROJECT SCENE
-    (SCENE: main, relabel, shortcuts, events, dari, emoji, agreement, review)
+    (SCENE: main, relabel, shortcuts, events, dari, emoji, agreement, review, train)
 The dari, emoji, agreement and review scenes create PROJECT themselves (it must not exist yet); agreement imports
 the sample articles with three annotators' spans, events and stance (JSONL, as tests/test_agreement_spans.py builds
 its projects) and opens the Agreement view; review builds three annotators' layers on the first sample article.
@@ -232,6 +232,35 @@ def open_review(window) -> None:
     # now on the event: its arguments are framed with their roles in every column
 
 
+def prepare_training(path: str) -> None:
+    """A new project with the sample articles cut into 40 paragraphs, 30 of them done by alice with spans and a
+    stance, so Suggestions > Train a model has something to learn from."""
+    import json
+    import re
+    import tempfile
+    from pathlib import Path
+
+    from annotator.cli import main as cli
+
+    paragraphs = []
+    for file in sorted((Path(__file__).resolve().parents[2] / "samples").glob("*.txt")):
+        paragraphs += [p for p in file.read_text(encoding="utf-8").split("\n\n") if len(p) > 200]
+    lines = []
+    for i, text in enumerate(paragraphs[:40]):
+        spans = [
+            {"start": m.start(), "end": m.end(), "label": label}
+            for needle, label in (("Taliban", "ORG"), ("Kabul", "GPE"), ("Afghan", "NORP"), ("Herat", "GPE"))
+            for m in re.finditer(rf"\b{needle}\b", text)
+        ]
+        work = {"annotator": "alice", "status": "done", "spans": spans, "stance": {"Taliban": "against"}}
+        lines.append({"id": f"p{i:02d}", "text": text, **(work if i < 30 else {})})
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl = Path(tmp) / "paragraphs.jsonl"
+        jsonl.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+        if cli(["new", path]) or cli(["import", path, str(jsonl)]):
+            raise SystemExit("could not build the training project")
+
+
 def main() -> int:
     project, scene = sys.argv[1], sys.argv[2]
     if scene == "agreement":
@@ -260,6 +289,8 @@ def main() -> int:
         )
     elif scene == "review":
         prepare_review(project)
+    elif scene == "train":
+        prepare_training(project)
     app = ensure_app()
     window = open_window(project, "alice", on_locked="readonly" if scene == "shortcuts" else "ask")
     view = window.session.view
@@ -280,6 +311,8 @@ def main() -> int:
             window.show_shortcuts()
         elif scene == "review":
             open_review(window)
+        elif scene == "train":
+            window.start_training()  # Suggestions > Train a model on this project: its progress in the status bar
         elif scene == "events":
             for _ in range(30):  # Tab to the event trigger: its arguments are framed with their roles
                 QTest.keyClick(view, Qt.Key_Tab)
