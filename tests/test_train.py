@@ -222,4 +222,9 @@ def test_suggested_stance_is_shown_and_accepted_with_one_key(cli, tmp_path, qtbo
     qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier)
     with Project.open(path, readonly=True) as project:
         assert project.annotation("new", "bob").stance == {}
+        scores = {d: project.suggested_stance(d)["Taliban"][1] for d in project.document_ids()}
+    # most useful first: the list ordered by how sure the trained model is, least sure first
+    window.documents.order.setCurrentIndex(window.documents.order.findData("uncertain"))
+    listed = [window.documents.model.doc_id(i) for i in range(window.documents.model.rowCount())]
+    assert [scores[d] for d in listed] == sorted(scores.values())
     window.close()

@@ -135,6 +135,7 @@ class DocumentFilters:
     status: str | None = None  # a Status value
     label: str | None = None  # documents with a confirmed span or an open suggestion of this label
     search: str = ""  # words to find (full-text, prefix matches)
+    order: str = "document"  # "document", or "uncertain": least certain first (a trained model's stance scores)
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,14 @@ class DocumentList(QWidget):
         self.label.addItem("All labels", None)
         for label in project.scheme.entity_labels:
             self.label.addItem(label, label)
+        self.order = QComboBox()
+        self.order.setObjectName("orderChoice")
+        self.order.addItem("Document order", "document")
+        self.order.addItem("Least certain first", "uncertain")
+        self.order.setToolTip(
+            "Least certain first: the articles whose stance a model trained on this project (Suggestions > Train) "
+            "is least sure of come first, so you correct what it does worst"
+        )
         self.table = QTableView()
         self.table.setObjectName("documentTable")
         self.table.setModel(self.model)
@@ -176,6 +184,7 @@ class DocumentList(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.status)
         filters.addWidget(self.label)
+        filters.addWidget(self.order)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
@@ -186,6 +195,7 @@ class DocumentList(QWidget):
         self.search.textChanged.connect(self._search_timer.start)
         self.status.currentIndexChanged.connect(self.apply_filters)
         self.label.currentIndexChanged.connect(self.apply_filters)
+        self.order.currentIndexChanged.connect(self.apply_filters)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self._current: str | None = None
         self._index_job: Job | None = None
@@ -217,7 +227,9 @@ class DocumentList(QWidget):
         self.model.endResetModel()
 
     def apply_filters(self) -> None:
-        filters = Filters(self.status.currentData(), self.label.currentData(), self.search.text())
+        filters = Filters(
+            self.status.currentData(), self.label.currentData(), self.search.text(), self.order.currentData()
+        )
         if filters.search.strip() and self._needs_background_index():
             return  # searched again when the index is ready
         self.model.refresh(filters)

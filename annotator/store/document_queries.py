@@ -32,9 +32,17 @@ def matching_rowids(db: Database, annotator: str, filters: DocumentFilters, mode
         clause, query = search_clause(db, filters.search)
         where.append(clause)
         params.append(query)
-    if not where:
+    order = "d.rowid"
+    if filters.order == "uncertain":
+        # least certain first: the lowest mean score of the trained classifier's suggested stance; articles it
+        # has not scored come last, in document order
+        certainty = "(SELECT avg(score) FROM suggested_stance g WHERE g.document_id = d.id AND g.model = ?)"
+        order = f"{certainty} IS NULL, {certainty}, d.rowid"
+    if not where and order == "d.rowid":
         return [r[0] for r in db.execute("SELECT rowid FROM documents ORDER BY rowid")]
-    sql = "SELECT d.rowid FROM documents d WHERE " + " AND ".join(where) + " ORDER BY d.rowid"
+    sql = "SELECT d.rowid FROM documents d" + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order}"
+    if filters.order == "uncertain":
+        params += [model or "", model or ""]
     return [r[0] for r in db.execute(sql, params)]
 
 
