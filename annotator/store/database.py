@@ -214,10 +214,16 @@ def open_database(
     except BaseException:
         ro.close()
         raise
-    if pending and (readonly or foreign):
-        ro.close()
-        raise ProjectError(f"{path}: needs an upgrade to this version's schema; open it for writing once")
     can_write = writable(path)
+    # A project of an earlier version is upgraded by whoever opens it, a read-only view included (its schema
+    # is ours, checked above; the named migrations only add). Another person's file is never written: its
+    # tables of the earlier version are read as they are. A file that cannot be written cannot be upgraded.
+    if pending and readonly and not foreign and not can_write:
+        ro.close()
+        raise ProjectError(
+            f"{path}: written by an earlier version of annotator and read-only here, so it cannot be upgraded; "
+            "copy it to a folder you can write to and open it once"
+        )
     if foreign or (readonly and not can_write):
         ro.execute("PRAGMA query_only = ON")
         return ro

@@ -1,0 +1,65 @@
+"""A project written by the first version (only migration m001) opens in this one: the window, `stats` and
+`export` upgrade it in place (the named migrations only add tables), and a colleague's older file merges without
+being written."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+from annotator.core.project import Project
+from annotator.gui import open_window
+from tests.gui_helpers import PLAIN, make_project, offsets
+
+LATER = {
+    "m002_documents_fts": ["DROP TABLE documents_fts", "DELETE FROM settings WHERE key = 'fts_rowid'"],
+    "m003_operation_log": ["DROP TABLE operations"],
+    "m004_training_runs": ["DROP TABLE training_runs"],
+    "m005_suggested_stance": ["DROP TABLE suggested_stance"],
+}
+
+
+def as_first_version(path) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        for name, statements in LATER.items():
+            conn.execute("DELETE FROM _sqlite_migrations WHERE name = ?", [name])
+            for sql in statements:
+                conn.execute(sql)
+        conn.execute("PRAGMA user_version = 1")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def test_stats_and_the_window_upgrade_a_first_version_project(tmp_path, cli, qtbot, no_auto_suggest):
+    path = make_project(tmp_path, {"a2": PLAIN})
+    with Project.open(path) as project:
+        project.add_span("a2", "alice", *offsets(PLAIN, "Herat"), "GPE")
+    as_first_version(path)
+    result = cli("stats", path, "--json")
+    assert result.code == 0, result.err  # a read-only command upgrades it too, instead of refusing it
+    window = open_window(path, annotator="alice", document_id="a2")
+    qtbot.addWidget(window)
+    assert [i.label for i in window.session.state.items] == ["GPE"]
+    window.close()
+    conn = sqlite3.connect(path)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    assert {"operations", "training_runs", "suggested_stance"} <= tables
+
+
+def test_a_colleagues_first_version_file_merges_and_is_not_written(tmp_path, cli):
+    (tmp_path / "mine").mkdir()
+    mine = make_project(tmp_path / "mine", {"a2": PLAIN})
+    theirs_dir = tmp_path / "theirs"
+    theirs_dir.mkdir()
+    theirs = make_project(theirs_dir, {"a2": PLAIN})
+    with Project.open(theirs) as project:
+        project.add_span("a2", "bob", *offsets(PLAIN, "Kandahar"), "GPE")
+    as_first_version(theirs)
+    before = hashlib.sha256(theirs.read_bytes()).hexdigest()
+    result = cli("merge", mine, theirs)
+    assert result.code == 0, result.err
+    assert hashlib.sha256(theirs.read_bytes()).hexdigest() == before
+    with Project.open(mine, readonly=True) as project:
+        assert [s.label for s in project.annotation("a2", "bob").spans] == ["GPE"]
