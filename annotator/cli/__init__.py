@@ -59,7 +59,17 @@ def fail(message: str, code: int = 1) -> int:
     return code
 
 
+TRAIN_WORKER = "_spacy-train"  # internal: the training child process (see annotator.nlp.training)
+
+
 def main(argv: list[str] | None = None) -> int:
+    args_list = sys.argv[1:] if argv is None else argv
+    if args_list[:1] == [TRAIN_WORKER]:
+        # spaCy's own training loop, run by this program itself, so the frozen app (which has no `python -m
+        # spacy`) trains exactly like a source install
+        from annotator.nlp.training import run_spacy_train_worker
+
+        return run_spacy_train_worker(args_list[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

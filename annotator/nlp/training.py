@@ -157,18 +157,12 @@ def _run_spacy_train(
     cancel: Callable[[], bool] | None,
 ) -> str:
     """spaCy's own `train` in a child process; returns why it stopped. model-best holds the best model so far."""
-    command = [
-        sys.executable, "-m", "spacy", "train", "config.cfg", "--output", "output",
-        "--paths.train", "train.spacy", "--paths.dev", "dev.spacy",
-        "--training.eval_frequency", "50", "--training.patience", "400",
-    ]  # fmt: skip
+    program = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "annotator"]
+    overrides = {"paths.train": "train.spacy", "paths.dev": "dev.spacy", "training.eval_frequency": 50}
+    overrides["training.patience"] = 400
     if max_steps:
-        command += [
-            "--training.max_steps",
-            str(max_steps),
-            "--training.eval_frequency",
-            str(max(1, min(50, max_steps))),
-        ]
+        overrides.update({"training.max_steps": max_steps, "training.eval_frequency": max(1, min(50, max_steps))})
+    command = [*program, "_spacy-train", "config.cfg", "output", json.dumps(overrides)]
     started = time.monotonic()
     log = (work / "train.log").open("w", encoding="utf-8")
     try:
@@ -197,6 +191,16 @@ def _run_spacy_train(
         tail = (work / "train.log").read_text(encoding="utf-8", errors="replace")[-1500:]
         raise TrainingError(f"spaCy's training produced no model (stopped: {stopped}); its last output:\n{tail}")
     return stopped
+
+
+def run_spacy_train_worker(args: list[str]) -> int:
+    """`annotator _spacy-train CONFIG OUTPUT OVERRIDES_JSON`: spaCy's `train` (the function behind `python -m
+    spacy train`) in this process; the training child of `_run_spacy_train`."""
+    from spacy.cli.train import train
+
+    config, output, overrides = args
+    train(Path(config), Path(output), overrides=json.loads(overrides))
+    return 0
 
 
 def _prf_by_label(gold: list[list[Span]], predicted: list[list[Span]], labels: list[str]) -> dict[str, PRF]:
