@@ -271,6 +271,19 @@ def smoke_test() -> list[str]:
         if stats["suggestions"]["entities"] != n_spans or not stats["suggestions"]["model"].startswith(MODEL):
             raise StepFailed("stats", f"unexpected suggestion stats {stats['suggestions']}")
 
+        # a short training, in the bundle's own child process (annotator _spacy-train), then suggestions from it
+        # in two processes: the frozen app trains and suggests in several processes like a source install
+        trained = base / "trained.annotator"
+        smoke.run("train-new", "new", str(trained))
+        corpus = base / "corpus.jsonl"
+        write_training_corpus(corpus)
+        smoke.run("train-import", "import", str(trained), str(corpus))
+        out = smoke.run("train", "train", str(trained), "--max-steps", "10", "--progress", "json")
+        done = json.loads(out.strip().splitlines()[-1])
+        if done.get("event") != "done" or "WEAPON" not in done.get("scores", {}):
+            raise StepFailed("train", f"no training record: {out[-1000:]}")
+        smoke.run("suggest-processes", "suggest", str(trained), "--processes", "2", "--progress", "none")
+
         gui_env = dict(smoke.env, QT_QPA_PLATFORM="offscreen")
         out = smoke.run("gui", "gui", "--smoke-test", str(project), "--annotator", "smoke", env=gui_env)
         if (ROOT / "annotator" / "gui" / "app.py").exists():
@@ -280,6 +293,21 @@ def smoke_test() -> list[str]:
         else:
             log("smoke gui: NOTE this checkout has no annotation window yet (annotator/gui/ is missing)")
         return smoke.passed
+
+
+def write_training_corpus(out: Path) -> None:
+    """Twelve short articles marked done, with PERSON, GPE and WEAPON (a label the base pipeline lacks)."""
+    people, places, weapons = ["Ashraf Ghani", "Amrullah Saleh"], ["Kabul", "Herat", "Kandahar"], ["rocket", "mortar"]
+    lines = []
+    for i in range(12):
+        p, q, w = people[i % 2], places[i % 3], weapons[i % 2]
+        text = f"Report {i}: {p} said a {w} hit {q} on Tuesday."
+        spans = [
+            {"start": text.index(x), "end": text.index(x) + len(x), "label": label}
+            for x, label in ((p, "PERSON"), (q, "GPE"), (w, "WEAPON"))
+        ]
+        lines.append({"id": f"t{i}", "text": text, "annotator": "smoke", "status": "done", "spans": spans})
+    out.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
 
 
 def check_suggest_events(out: str) -> None:
