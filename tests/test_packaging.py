@@ -120,6 +120,10 @@ def test_build_and_smoke_test_the_bundle():
         "import-layer",
         "export-spacy",
         "stats",
+        "train-new",
+        "train-import",
+        "train",
+        "suggest-processes",
         "gui",
     ]
     # only libraries that break when stripped are left unstripped: numpy's vendored ones
