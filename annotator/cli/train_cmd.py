@@ -48,6 +48,18 @@ def _fmt(value) -> str:
     return f"{value:.3f}" if isinstance(value, float) else "-"
 
 
+def _layer_and_bounds(args) -> dict:
+    """The options `train` and `train --curve` share: which layer, the held-out split, the bounds."""
+    return {
+        "annotator": args.annotator,
+        "gold": args.gold,
+        "dev": args.dev,
+        "seed": args.seed,
+        "max_steps": args.max_steps,
+        "max_minutes": args.max_minutes,
+    }
+
+
 def cmd_curve(args) -> int:
     from annotator.nlp.training import learning_curve
 
@@ -58,16 +70,7 @@ def cmd_curve(args) -> int:
             print(f"training on {event['train']} article(s) ({event['fraction']:.0%})...", file=sys.stderr)
 
     with open_project(args.project) as project:
-        points = learning_curve(
-            project,
-            annotator=args.annotator,
-            gold=args.gold,
-            dev=args.dev,
-            seed=args.seed,
-            max_steps=args.max_steps,
-            max_minutes=args.max_minutes,
-            progress=progress,
-        )
+        points = learning_curve(project, progress=progress, **_layer_and_bounds(args))
     if args.progress == "json":
         print(json.dumps({"event": "curve_done", "points": points}), flush=True)
         return 0
@@ -98,17 +101,9 @@ def cmd_train(args) -> int:
             )
 
     with open_project(args.project) as project:
+        components = tuple(c.strip() for c in args.components.split(",") if c.strip()) if args.components else None
         result = train_project(
-            project,
-            annotator=args.annotator,
-            gold=args.gold,
-            components=tuple(c.strip() for c in args.components.split(",") if c.strip()) if args.components else None,
-            dev=args.dev,
-            seed=args.seed,
-            max_steps=args.max_steps,
-            max_minutes=args.max_minutes,
-            name=args.name,
-            progress=progress,
+            project, components=components, name=args.name, progress=progress, **_layer_and_bounds(args)
         )
     if args.progress == "json":
         print(json.dumps({"event": "done", **result.to_dict()}), flush=True)

@@ -27,6 +27,7 @@ from annotator.core.project import Project
 from annotator.store import operation_log
 
 UNDO_DEPTH = 100  # operations per annotator whose inverse is kept in the log (undo after a restart)
+HISTORY_ROWS = 3 * UNDO_DEPTH  # log rows that keep their inverse (undos and redos are rows too)
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,8 @@ def undo_history(project: Project, annotator: str, depth: int = UNDO_DEPTH) -> l
     """The annotator's undo stack as their log leaves it (oldest first): every `do` pushes, `undo` pops, `redo`
     pushes again; at most `depth` steps. Redo steps do not survive a restart."""
     stack: list[Step] = []
-    for kind, detail in operation_log.history(project.db, annotator):
+    # older rows than the pruning keeps carry no inverse: they could only empty the stack (see prune_history)
+    for kind, detail in operation_log.history(project.db, annotator, HISTORY_ROWS):
         if kind == "undo":
             if stack:
                 stack.pop()
@@ -310,10 +312,10 @@ def undo_history(project: Project, annotator: str, depth: int = UNDO_DEPTH) -> l
     return stack[-depth:]
 
 
-def prune_history(project: Project, annotator: str, depth: int = UNDO_DEPTH) -> None:
-    """Forget the inverses (and bulky arguments) of the annotator's operations older than the last `depth`, so
-    the log stays small; the rows themselves stay (they are the coding-effort record)."""
-    operation_log.prune(project.db, annotator, depth * 3)
+def prune_history(project: Project, annotator: str) -> None:
+    """Forget the inverses (and bulky arguments) of the annotator's operations older than the last HISTORY_ROWS,
+    so the log stays small; the rows themselves stay (they are the coding-effort record)."""
+    operation_log.prune(project.db, annotator, HISTORY_ROWS)
 
 
 def describe(op: Op) -> str:

@@ -87,8 +87,7 @@ class ProjectCommand(QUndoCommand):
         except AnnotatorError as exc:  # busy, read-only, full disk: say so rather than raise through Qt
             change_hub().failed.emit(f"Could not redo “{self.text()}”: {exc}")
             return
-        self.session.after_change(self.doc_id, self.focus_after_do(), self.dirty(), self.reload_all)
-        self._tell(f"Redone: {self.summary()}")
+        self._show(self.focus_after_do(), "Redone")
 
     def undo(self) -> None:
         try:
@@ -96,8 +95,12 @@ class ProjectCommand(QUndoCommand):
         except AnnotatorError as exc:
             change_hub().failed.emit(f"Could not undo “{self.text()}”: {exc}")
             return
-        self.session.after_change(self.doc_id, self.focus_after_undo(), self.dirty(), self.reload_all)
-        self._tell(f"Undone: {self.summary()}")
+        self._show(self.focus_after_undo(), "Undone")
+
+    def _show(self, focus: ItemKey | None, what: str) -> None:
+        """After an undo or redo: the session repaints the article, the status bar says what happened."""
+        self.session.after_change(self.doc_id, focus, self.dirty(), self.reload_all)
+        self._tell(f"{what}: {self.summary()}")
 
     def focus_after_do(self) -> ItemKey | None:
         return None
@@ -244,7 +247,7 @@ class LoggedStep(ProjectCommand):
         self._first = True
         self.forward, self.backward = step.forward, step.backward
 
-    def after(self) -> None:
+    def _show(self, focus: ItemKey | None, what: str) -> None:
         if self.forward.name == "restore":  # a bulk step: every window re-reads what it names
             layers = frozenset((d, a) for d, a, _ in self.forward.args["target"]["layers"])
             scheme = self.forward.args["target"].get("scheme") is not None
@@ -252,25 +255,7 @@ class LoggedStep(ProjectCommand):
             change_hub().changed.emit(operations.Changes(self.text(), layers, scheme, project=project))
         elif self.doc_id:
             self.session.after_change(self.doc_id, None, [], True)
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        try:
-            self._do("redo")
-        except AnnotatorError as exc:
-            change_hub().failed.emit(f"Could not redo “{self.text()}”: {exc}")
-            return
-        self.after()
-
-    def undo(self) -> None:
-        try:
-            self._undo()
-        except AnnotatorError as exc:
-            change_hub().failed.emit(f"Could not undo “{self.text()}”: {exc}")
-            return
-        self.after()
+        self._tell(f"{what}: {self.text()}")
 
 
 class RecordedCommand(QUndoCommand):

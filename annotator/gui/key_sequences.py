@@ -24,19 +24,23 @@ class KeySequences:
         if self.mode is not None:
             self._set_mode(None)
 
+    def _snapped_selection(self) -> tuple[int, int]:
+        """The selection in core offsets, snapped to whole words (empty: start == end, at the caret)."""
+        assert self.state is not None
+        q_start, q_end = self.view.selection_qt()
+        to_core = self.state.positions.to_core
+        return snap_to_tokens(self.state.document.text, to_core(q_start), to_core(q_end))
+
     def _selection_or_focus(self) -> tuple[int, int] | None:
         """The snapped selection, else the focused item's offsets, else the word at the caret."""
         assert self.state is not None
-        text = self.state.document.text
-        q_start, q_end = self.view.selection_qt()
-        to_core = self.state.positions.to_core
-        start, end = snap_to_tokens(text, to_core(q_start), to_core(q_end))
+        start, end = self._snapped_selection()
         if start < end:
             return start, end
         focused = self.focused()
         if focused is not None:
             return focused.start, focused.end
-        return word_at(text, to_core(q_start))
+        return word_at(self.state.document.text, start)
 
     def start_event(self) -> None:
         """E: make the selection (or focused word) an event trigger, or change the focused event's type."""
@@ -175,11 +179,7 @@ class KeySequences:
         """Cite the selected quote as evidence for a stance target (the mouse's S, target, Enter)."""
         if not self._writable():
             return
-        assert self.state is not None
-        text = self.state.document.text
-        q_start, q_end = self.view.selection_qt()
-        to_core = self.state.positions.to_core
-        start, end = snap_to_tokens(text, to_core(q_start), to_core(q_end))
+        start, end = self._snapped_selection()
         if start < end:
             self.set_stance(target, None, (start, end), set_value=False)
 

@@ -26,7 +26,6 @@ from annotator.gui.article import (
     ArticleState,
     Item,
     ItemKey,
-    snap_to_tokens,
 )
 from annotator.gui.article_view import ArticleView
 from annotator.gui.key_sequences import KeySequences
@@ -321,9 +320,7 @@ class Session(KeySequences, QObject):
             return
         assert self.state is not None
         text = self.state.document.text
-        q_start, q_end = self.view.selection_qt()
-        to_core = self.state.positions.to_core
-        start, end = snap_to_tokens(text, to_core(q_start), to_core(q_end))
+        start, end = self._snapped_selection()
         focused = self.focused()
         if start == end and focused is not None:
             if focused.is_event:
@@ -331,7 +328,7 @@ class Session(KeySequences, QObject):
                 return None
             return self.relabel(focused, label)
         if start == end:
-            word = word_at(text, to_core(q_start))
+            word = word_at(text, start)
             if word is None:
                 self.message.emit("Select some text (or Tab to a span) before pressing a label key.")
                 return

@@ -178,7 +178,14 @@ def _texts(project: Project, ids: list[str], chunk: int = 64) -> Iterator[tuple[
 class _Run:
     """State of one suggest run: the pipeline, matchers, and the batch being committed."""
 
-    def __init__(self, project: Project, spec: models.ModelSpec, patterns: list[Pattern], report: SuggestReport):
+    def __init__(
+        self,
+        project: Project,
+        spec: models.ModelSpec,
+        patterns: list[Pattern],
+        report: SuggestReport,
+        trained: tuple | None = None,
+    ):
         from annotator.nlp.entities import LabelMapper, PatternMatcher
         from annotator.nlp.events import TriggerMatcher
 
@@ -199,11 +206,10 @@ class _Run:
         self.lock: threading.Lock | contextlib.nullcontext = contextlib.nullcontext()
         # a model trained on the project (`annotator train`): its spans for the labels it scored best on
         self.trained, self.choice = None, {}
-        found = _trained_or_none(project)
-        if found is not None:
+        if trained is not None:
             import spacy
 
-            self.trained, self.choice = spacy.load(found[0]), dict(found[1].get("choice", {}))
+            self.trained, self.choice = spacy.load(trained[0]), dict(trained[1].get("choice", {}))
 
     def stance(self, trained) -> dict[str, tuple[str, float]]:
         """The trained stance classifier's value per target (highest score), if the project's model has one;
@@ -310,13 +316,6 @@ class _Run:
         return True
 
 
-def _trained_or_none(project: Project):
-    try:
-        return trained_model(project)
-    except ModelError:
-        return None
-
-
 def suggest_project(
     project: Project,
     model: str | None = None,
@@ -355,7 +354,7 @@ def suggest_project(
         report.notices.append(notice)
         if progress:
             progress({"event": "notice", "message": notice})
-    run = _Run(project, spec, patterns, report) if _has_work(project, spec.key, digest, patterns) else None
+    run = _Run(project, spec, patterns, report, trained) if _has_work(project, spec.key, digest, patterns) else None
     with project.db.atomic():  # committed now: set_model alone would leave an implicit transaction open
         if model:
             project.set_model(models.stored_name(model, spec))  # only now: resolved, and loaded if needed

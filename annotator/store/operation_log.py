@@ -21,13 +21,15 @@ def record(db: Database, name: str, annotator: str | None, doc_id: str | None, *
     return int(cursor.lastrowid or 0)
 
 
-def history(db: Database, annotator: str) -> Iterator[tuple[str, dict]]:
-    """(kind, detail) of the annotator's logged window operations (do / undo / redo), oldest first."""
-    for kind, detail in db.execute(
+def history(db: Database, annotator: str, limit: int) -> Iterator[tuple[str, dict]]:
+    """(kind, detail) of the annotator's last `limit` logged window operations (do / undo / redo), oldest first:
+    read when a window opens, so a long history costs no more than its recent end."""
+    rows = db.execute(
         "SELECT json_extract(detail, '$.kind'), detail FROM operations "
-        "WHERE annotator = ? AND json_extract(detail, '$.kind') IS NOT NULL ORDER BY id",
-        [annotator],
-    ):
+        "WHERE annotator = ? AND json_extract(detail, '$.kind') IS NOT NULL ORDER BY id DESC LIMIT ?",
+        [annotator, limit],
+    ).fetchall()
+    for kind, detail in reversed(rows):
         yield kind, json.loads(detail)
 
 
