@@ -93,15 +93,24 @@ def test_too_few_done_articles_say_so(cli, tmp_path):
         assert project.training_runs() == []
 
 
-def test_only_ner_can_be_trained_in_this_version(cli, tmp_path):
+def test_components_the_layer_lacks_examples_of_are_refused_naming_them(cli, tmp_path):
     path = project_with(cli, tmp_path, corpus(12))
     result = cli("train", path, "--components", "ner,events")
-    assert result.code == 1 and "only ner, stance can be trained" in result.err
+    assert result.code == 1 and "no event type has 5 triggers (GPE 24, PERSON 12, WEAPON 24)" in result.err
+    unknown = cli("train", path, "--components", "ner,relations")
+    assert unknown.code == 1 and "--components relations: choose from ner, events, stance" in unknown.err
+    stance = cli("train", path, "--components", "stance")
+    assert stance.code == 1 and "0 training article(s) have a stance" in stance.err
     with pytest.raises(TrainingError):
         from annotator.nlp.training import train_project
 
         with Project.open(path) as project:
             train_project(project, dev=1.5)
+    with Project.open(path, readonly=True) as project:
+        assert project.training_runs() == []
+    assert not models_folder(Project.open(path, readonly=True)).exists() or not any(
+        models_folder(Project.open(path, readonly=True)).iterdir()
+    )
 
 
 @pytest.mark.slow
@@ -223,8 +232,72 @@ def test_suggested_stance_is_shown_and_accepted_with_one_key(cli, tmp_path, qtbo
     with Project.open(path, readonly=True) as project:
         assert project.annotation("new", "bob").stance == {}
         scores = {d: project.suggested_stance(d)["Taliban"][1] for d in project.document_ids()}
-    # most useful first: the list ordered by how sure the trained model is, least sure first
+        certainty = {d: project.suggestions(d).certainty for d in project.document_ids()}
+    # most useful first: the list ordered by how sure the trained model is of its least sure decision (the
+    # stance among them), least sure first
+    assert all(certainty[d] <= scores[d] for d in scores)
     window.documents.order.setCurrentIndex(window.documents.order.findData("uncertain"))
     listed = [window.documents.model.doc_id(i) for i in range(window.documents.model.rowCount())]
-    assert [scores[d] for d in listed] == sorted(scores.values())
+    assert [certainty[d] for d in listed] == sorted(certainty.values())
     window.close()
+
+
+def event_corpus(n: int) -> list[dict]:
+    """Each article has an ambush (a word the scheme's ATTACK triggers do not list) and an attack (one they do)."""
+    lines = corpus(n)
+    rng = random.Random(3)
+    for line in lines:
+        place = rng.choice(PLACES)
+        prefix = f"Gunmen ambushed a convoy in {place}. "
+        line["text"] = prefix + line["text"]
+        for span in line["spans"]:
+            span["start"] += len(prefix)
+            span["end"] += len(prefix)
+        text = line["text"]
+        ambush, attack = text.index("ambushed"), text.rindex("attack")
+        at = text.index(place)
+        line["events"] = [
+            {"type": "ATTACK", "trigger": {"start": ambush, "end": ambush + 8},
+             "arguments": [{"role": "Place", "start": at, "end": at + len(place)}]},
+            {"type": "ATTACK", "trigger": {"start": attack, "end": attack + 6}, "arguments": []},
+        ]  # fmt: skip
+    return lines
+
+
+@pytest.mark.slow
+def test_event_triggers_are_trained_scored_against_the_lists_and_suggested_from_the_better(cli, tmp_path):
+    path = project_with(cli, tmp_path, event_corpus(30))
+    result = cli("train", path, "--max-steps", "150", "--name", "ev", "--progress", "none")
+    assert result.code == 0, result
+    table = result.out.split("event trigger")[1].splitlines()
+    [row] = [line.split() for line in table if line.startswith("ATTACK")]
+    with Project.open(path, readonly=True) as project:
+        run = project.latest_training()
+    assert run is not None and run["components"] == ["ner", "events"]
+    attack = run["events"]["ATTACK"]
+    # the lists find every "attack" and no "ambushed": recall one half on the held-out articles
+    assert attack["lexicon"]["recall"] == 0.5 and attack["lexicon"]["n_a"] == 2 * run["dev_documents"]
+    assert attack["trained"]["n_a"] == attack["lexicon"]["n_a"]
+    assert attack["trained"]["f1"] > attack["lexicon"]["f1"], attack  # it learned "ambushed"
+    assert run["event_choice"]["ATTACK"] == "trained"
+    assert row == ["ATTACK", f"{attack['trained']['f1']:.3f}", f"{attack['lexicon']['f1']:.3f}", "trained"]
+    assert run["arguments"]["Place"]["n_a"] == run["dev_documents"]  # the rules, on the marked triggers
+    import spacy
+
+    nlp = spacy.load(models_folder(Project.open(path, readonly=True)) / "ev")
+    assert "spancat" in nlp.pipe_names and "ATTACK" in nlp.get_pipe("spancat").labels
+    # suggestions: ATTACK triggers come from the trained span categorizer, with its score and the rules' arguments
+    assert cli("suggest", path, "--progress", "none").code == 0
+    with Project.open(path, readonly=True) as project:
+        model = project.suggestion_model()
+        found = {d: project.suggestions(d) for d in project.document_ids()}
+        text = {d: project.document(d).text for d in found}
+    assert model.endswith("+ev")
+    events = [(d, e) for d, sugg in found.items() for e in sugg.events]
+    assert events and all(e.source == "trained" and e.score >= 0.5 for _, e in events if e.type == "ATTACK")
+    ambushes = [(d, e) for d, e in events if text[d][e.trigger_start : e.trigger_end] == "ambushed"]
+    assert len(ambushes) >= len(found) * 0.8  # the lists never suggested these
+    attackers = {text[d][a.start : a.end] for d, e in ambushes for a in e.arguments if a.role == "Attacker"}
+    assert attackers == {"Gunmen"}  # the dependency rules attach arguments to trained triggers too
+    # every article carries the trained model's certainty, which orders "least certain first"
+    assert all(sugg.certainty is not None and 0.0 <= sugg.certainty <= 1.0 for sugg in found.values())

@@ -16,6 +16,11 @@ LATER = {
     "m003_operation_log": ["DROP TABLE operations"],
     "m004_training_runs": ["DROP TABLE training_runs"],
     "m005_suggested_stance": ["DROP TABLE suggested_stance"],
+    "m006_suggestion_sources": [
+        "ALTER TABLE suggested_events DROP COLUMN source",
+        "ALTER TABLE suggested_events DROP COLUMN score",
+        "ALTER TABLE suggestion_cache DROP COLUMN certainty",
+    ],
 }
 
 
@@ -44,8 +49,11 @@ def test_stats_and_the_window_upgrade_a_first_version_project(tmp_path, cli, qtb
     window.close()
     conn = sqlite3.connect(path)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    event_columns = {r[1] for r in conn.execute("PRAGMA table_info(suggested_events)")}
+    cache_columns = {r[1] for r in conn.execute("PRAGMA table_info(suggestion_cache)")}
     conn.close()
     assert {"operations", "training_runs", "suggested_stance"} <= tables
+    assert {"source", "score"} <= event_columns and "certainty" in cache_columns
 
 
 def test_a_colleagues_first_version_file_merges_and_is_not_written(tmp_path, cli):

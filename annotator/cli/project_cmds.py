@@ -140,8 +140,11 @@ def cmd_scheme(args) -> int:
 
 
 def cmd_stats(args) -> int:
+    from annotator.nlp.trained import summary, summary_lines
+
     with open_project(args.project, readonly=True) as project:
         stats = project.stats()
+        stats["trained_model"] = summary(project)
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return 0
@@ -182,6 +185,8 @@ def cmd_stats(args) -> int:
     if sugg["by_label"]:
         print("            " + ", ".join(f"{k} {v}" for k, v in sugg["by_label"].items()))
     _print_quality(stats.get("suggestion_quality") or {})
+    if stats["trained_model"]:
+        print("\n" + "\n".join(summary_lines(stats["trained_model"])))
     for key, value in stats.items():
         if key not in {
             "project",
@@ -194,6 +199,7 @@ def cmd_stats(args) -> int:
             "event_types",
             "suggestions",
             "suggestion_quality",
+            "trained_model",
         } and isinstance(value, str):
             print(f"{key:<10} {value}")
     return 0

@@ -26,7 +26,15 @@ def register(sub) -> None:
     p.add_argument(
         "--components",
         default=None,
-        help="what to train, comma-separated: ner, stance (default: both where the layer has enough examples)",
+        help="what to train, comma-separated: ner (entities), events (a span categorizer for event triggers), "
+        "stance (a text classifier); default: each the layer has enough examples for",
+    )
+    p.add_argument(
+        "--base",
+        metavar="MODEL",
+        default=None,
+        help="the spaCy pipeline the trained model is compared with per label, and whose suggestions it "
+        "completes (default: the project's model; given, it becomes the project's model)",
     )
     p.add_argument("--dev", type=float, default=0.2, help="share of the done articles held out (default 0.2)")
     p.add_argument("--seed", type=int, default=0, help="random seed of the held-out split (default 0)")
@@ -50,9 +58,11 @@ def _fmt(value) -> str:
 
 def _layer_and_bounds(args) -> dict:
     """The options `train` and `train --curve` share: which layer, the held-out split, the bounds."""
+    components = tuple(c.strip() for c in args.components.split(",") if c.strip()) if args.components else None
     return {
         "annotator": args.annotator,
         "gold": args.gold,
+        "components": components,
         "dev": args.dev,
         "seed": args.seed,
         "max_steps": args.max_steps,
@@ -101,10 +111,7 @@ def cmd_train(args) -> int:
             )
 
     with open_project(args.project) as project:
-        components = tuple(c.strip() for c in args.components.split(",") if c.strip()) if args.components else None
-        result = train_project(
-            project, components=components, name=args.name, progress=progress, **_layer_and_bounds(args)
-        )
+        result = train_project(project, base=args.base, name=args.name, progress=progress, **_layer_and_bounds(args))
     if args.progress == "json":
         print(json.dumps({"event": "done", **result.to_dict()}), flush=True)
         return 0
@@ -112,13 +119,25 @@ def cmd_train(args) -> int:
         f"trained {result.name} on layer {result.layer!r}: {result.train_documents} article(s), "
         f"{result.dev_documents} held out, {result.seconds:.0f} s ({result.stopped}); saved in {result.folder}"
     )
-    print(f"\n{'label':<14} {'trained F1':>10} {'base F1':>8} {'patterns F1':>11}   suggestions from")
-    for label, by_source in result.scores.items():
-        f = {k: v["f1"] for k, v in by_source.items()}
-        print(
-            f"{label:<14} {_fmt(f['trained']):>10} {_fmt(f['model']):>8} {_fmt(f['pattern']):>11}   "
-            f"{result.choice.get(label, '-')}"
-        )
+    if result.scores:
+        print(f"\n{'label':<14} {'trained F1':>10} {'base F1':>8} {'patterns F1':>11}   suggestions from")
+        for label, by_source in result.scores.items():
+            f = {k: v["f1"] for k, v in by_source.items()}
+            print(
+                f"{label:<14} {_fmt(f['trained']):>10} {_fmt(f['model']):>8} {_fmt(f['pattern']):>11}   "
+                f"{result.choice.get(label, '-')}"
+            )
+    if result.events:
+        print(f"\n{'event trigger':<14} {'trained F1':>10} {'lists F1':>8}   suggestions from")
+        for type_, by_source in result.events.items():
+            f = {k: v["f1"] for k, v in by_source.items()}
+            print(
+                f"{type_:<14} {_fmt(f['trained']):>10} {_fmt(f['lexicon']):>8}   {result.event_choice.get(type_, '-')}"
+            )
+    if result.arguments:
+        print(f"\n{'argument role':<14} {'rules F1':>10} {'found':>6} {'marked':>7}   (on the marked triggers)")
+        for role, prf in result.arguments.items():
+            print(f"{role:<14} {_fmt(prf['f1']):>10} {prf['n_b']:>6} {prf['n_a']:>7}")
     if result.stance:
         print(f"\n{'stance target':<20} {'articles':>8} {'trained':>8} {'majority':>9}")
         for target, acc in result.stance.items():

@@ -115,6 +115,8 @@ class SuggestedEvent:
     trigger_end: int
     arguments: tuple[Argument, ...] = ()
     id: int | None = field(default=None, compare=False)
+    source: str = field(default="lexicon", compare=False)  # "lexicon" (the scheme's trigger lists) or "trained"
+    score: float | None = field(default=None, compare=False)  # the trained span categorizer's, if it found it
 
 
 @dataclass
@@ -126,6 +128,7 @@ class Suggestions:
     spans: list[Span] = field(default_factory=list)
     events: list[SuggestedEvent] = field(default_factory=list)
     stance: dict[str, tuple[str, float]] = field(default_factory=dict)  # target -> (value, score) of a classifier
+    certainty: float | None = None  # how sure a trained model is of its least sure decision here (0.5 .. 1)
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,7 @@ class ArticleState:
                 pos(e.trigger_start),
                 pos(e.trigger_end),
                 e.id,
-                "model",
+                e.source,
             )
             for e in self.suggested_events
         ]
@@ -185,3 +185,15 @@ def snap_to_tokens(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _order(item: Item) -> tuple[int, int, str, str]:
     return (item.start, item.end, item.kind, item.label)
+
+
+def accepted_source(event: SuggestedEvent | Event | None) -> str:
+    """The source an accepted suggested event keeps: "trained" from a trained model, else "model"."""
+    return "trained" if getattr(event, "source", "") == "trained" else "model"
+
+
+def suggestion_note(event: SuggestedEvent) -> str:
+    """How the event list describes a suggested event: where it comes from, and the trained model's score."""
+    if event.source == "trained":
+        return f"suggested (trained {event.score:.2f})" if event.score is not None else "suggested (trained)"
+    return "suggested (trigger list)"

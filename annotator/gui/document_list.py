@@ -163,8 +163,8 @@ class DocumentList(QWidget):
         self.order.addItem("Document order", "document")
         self.order.addItem("Least certain first", "uncertain")
         self.order.setToolTip(
-            "Least certain first: the articles whose stance a model trained on this project (Suggestions > Train) "
-            "is least sure of come first, so you correct what it does worst"
+            "Least certain first: the articles where a model trained on this project (Suggestions > Train) is "
+            "least sure of an entity, an event trigger or a stance come first, so you correct what it does worst"
         )
         self.table = QTableView()
         self.table.setObjectName("documentTable")

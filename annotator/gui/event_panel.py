@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from annotator.core.scheme import Scheme
-from annotator.gui.article import EVENT, EVENT_SUGGESTION, ArticleState
+from annotator.gui.article import EVENT, EVENT_SUGGESTION, ArticleState, suggestion_note
 
 KEY = Qt.UserRole
 
@@ -46,7 +46,7 @@ class EventTree(QTreeWidget):
             for kind, events in pools:
                 for e in events:
                     top = QTreeWidgetItem([f"{e.type} {_quote(text, e.trigger_start, e.trigger_end)}"])
-                    top.setText(1, "confirmed" if kind == EVENT else "suggested")
+                    top.setText(1, "confirmed" if kind == EVENT else suggestion_note(e))
                     top.setData(0, KEY, (kind, e.trigger_start, e.trigger_end, e.type))
                     color = QColor(scheme.color(e.type))
                     color.setAlpha(70 if kind == EVENT else 30)

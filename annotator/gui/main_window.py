@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -32,6 +33,7 @@ from annotator.gui.file_actions import FileActions
 from annotator.gui.keys import ArticleKeys
 from annotator.gui.label_bar import LabelBar
 from annotator.gui.lock import ProjectLock
+from annotator.gui.plain import plain_tooltip
 from annotator.gui.review import add_merge_action, add_review_menu, close_windows
 from annotator.gui.scheme_actions import SchemeActions
 from annotator.gui.search_hits import SearchHits
@@ -41,6 +43,8 @@ from annotator.gui.stance_panel import StancePanel
 from annotator.gui.suggest_process import SuggestProcess, TrainProcess
 from annotator.gui.watcher import ProjectWatcher
 from annotator.gui.window_keys import fit_to_screen
+from annotator.nlp.trained import summary as trained_summary
+from annotator.nlp.trained import summary_lines
 
 NO_AUTO_SUGGEST = "ANNOTATOR_NO_AUTO_SUGGEST"  # set to 1 to never start the suggestion process by itself
 
@@ -395,6 +399,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             f"annotator: {self.annotator}" + (" (read-only)" if self.project.readonly else "")
         )
         self.status_model.setText(f"model: {self.project.suggestion_model() or self.project.model or 'none yet'}")
+        self.status_model.setToolTip(plain_tooltip("\n".join(self.model_information())))
         self.status_progress.setText(f"done {done}/{total}")
         if self._suggesting:
             d, t = self._suggest_done
@@ -442,6 +447,21 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.cancel_train_action.setEnabled(True)
         self.trainer.start()
         self.status_suggest.setText("training…")
+
+    def model_information(self) -> list[str]:
+        """Where suggestions come from: the base pipeline, and the trained model's choice per label."""
+        if self.project is None:
+            return []
+        lines = [f"base pipeline: {self.project.model or 'auto'}"]
+        info = trained_summary(self.project)
+        return lines + (summary_lines(info) if info else ["no model trained on this project yet"])
+
+    def show_model_information(self) -> None:
+        """Suggestions > Model information: the lines of `model_information`, as plain text."""
+        box = QMessageBox(QMessageBox.Information, "Model information", "\n".join(self.model_information()))
+        box.setObjectName("modelInformation")
+        box.setTextFormat(Qt.PlainText)
+        box.exec()
 
     def cancel_training(self) -> None:
         if self.trainer is not None:
@@ -566,6 +586,7 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
             sugg, "Cancel training", self.cancel_training, None, "actionCancelTrain"
         )
         self.cancel_train_action.setEnabled(False)
+        self._action(sugg, "Model information…", self.show_model_information, None, "actionModelInfo")
         add_review_menu(
             bar,
             lambda: self.project and self.project.path,

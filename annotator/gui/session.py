@@ -26,6 +26,7 @@ from annotator.gui.article import (
     ArticleState,
     Item,
     ItemKey,
+    accepted_source,
 )
 from annotator.gui.article_view import ArticleView
 from annotator.gui.key_sequences import KeySequences
@@ -369,7 +370,7 @@ class Session(KeySequences, QObject):
                     item.start,
                     item.end,
                     self._fitting(event),
-                    "model",
+                    accepted_source(event),
                     "Accept suggested event",
                 )
             )
@@ -422,7 +423,7 @@ class Session(KeySequences, QObject):
                 e.trigger_start,
                 e.trigger_end,
                 tuple(Argument(a.role, a.start, a.end) for a in self._fitting(e)),
-                source="model",
+                source=accepted_source(e),
             )
             for e in events
         ]

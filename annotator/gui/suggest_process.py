@@ -167,7 +167,8 @@ class TrainProcess(SuggestProcess):
             self.progressed.emit(f"training… {float(msg.get('seconds') or 0):.0f} s (Suggestions > Cancel training)")
         elif kind == "done":
             self._reported = True
-            better = sorted(label for label, source in (msg.get("choice") or {}).items() if source == "trained")
+            choices = {**(msg.get("choice") or {}), **(msg.get("event_choice") or {})}
+            better = sorted(label for label, source in choices.items() if source == "trained")
             what = f"; the trained model now suggests {', '.join(better)}" if better else ""
             self.finished.emit(True, f"model {msg.get('name')} trained{what}")
 

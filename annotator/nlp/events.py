@@ -8,7 +8,7 @@ by their entity label. Without a parser, only triggers are suggested; without le
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -18,6 +18,9 @@ from spacy.util import filter_spans
 
 from annotator.core.model import Argument, SuggestedEvent
 from annotator.core.scheme import Scheme
+
+TRIGGERS_KEY = "sc"  # where a trained span categorizer (spaCy's default key) puts the event triggers it finds
+THRESHOLD = 0.5  # a trained trigger is suggested from this score on (spaCy's default)
 
 AGENT_ROLES = ("Attacker", "Agent", "Speaker", "Participant")
 PATIENT_ROLES = ("Target", "Victim", "Displaced", "Topic")
@@ -171,17 +174,51 @@ class ArgumentFinder:
         return tuple(sorted(out.values()))
 
 
+def trained_triggers(doc: Doc, types: set[str], threshold: float = THRESHOLD) -> list[tuple[int, int, str, float]]:
+    """(start, end, type, score) in characters of the triggers a trained span categorizer found in `doc` with a
+    score of at least `threshold`, for the event types in `types`."""
+    group = doc.spans.get(TRIGGERS_KEY) if doc.spans is not None else None
+    if group is None:
+        return []
+    scores = group.attrs.get("scores")
+    out = []
+    for i, span in enumerate(group):
+        score = float(scores[i]) if scores is not None and i < len(scores) else 1.0
+        if span.label_ in types and score >= threshold:
+            out.append((span.start_char, span.end_char, span.label_, round(score, 4)))
+    return out
+
+
 def suggest_events(
-    doc: Doc, matcher: TriggerMatcher, offset: int = 0, *, with_arguments: bool = True
+    doc: Doc,
+    matcher: TriggerMatcher,
+    offset: int = 0,
+    *,
+    with_arguments: bool = True,
+    trained: Sequence[tuple[int, int, str, float]] = (),
+    trained_types: frozenset[str] = frozenset(),
 ) -> list[SuggestedEvent]:
-    """Event suggestions for one spaCy doc; offsets are shifted by `offset` (for pieces of long texts)."""
-    triggers = matcher.triggers(doc)
-    if not triggers:
+    """Event suggestions for one spaCy doc; offsets are shifted by `offset` (for pieces of long texts).
+
+    Triggers of the types in `trained_types` come from `trained` (a trained span categorizer's triggers, in this
+    doc's characters), the others from the scheme's trigger lists; arguments come from the dependency rules.
+    """
+    found: dict[SpacySpan, tuple[str, float | None]] = {}
+    for trig in matcher.triggers(doc) if len(matcher) else []:
+        if trig.label_ not in trained_types:
+            found[trig] = ("lexicon", None)
+    for start, end, type_, p in trained:
+        span = doc.char_span(start, end, label=type_, alignment_mode="expand")
+        if span is not None and type_ in matcher.roles:
+            found[span] = ("trained", p)
+    if not found:
         return []
     finder = ArgumentFinder(doc) if with_arguments and doc.has_annotation("DEP") else None
     events = []
-    for trig in triggers:
+    for trig in sorted(filter_spans(list(found)), key=lambda t: t.start):
+        source, score = found[trig]
         args = finder.arguments(trig, matcher.roles[trig.label_]) if finder else ()
         shifted = tuple(Argument(a.role, a.start + offset, a.end + offset) for a in args)
-        events.append(SuggestedEvent(trig.label_, trig.start_char + offset, trig.end_char + offset, shifted))
+        start, end = trig.start_char + offset, trig.end_char + offset
+        events.append(SuggestedEvent(trig.label_, start, end, shifted, source=source, score=score))
     return events

@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from annotator.core.errors import ModelError
 from annotator.core.model import Span, Suggestions
@@ -38,6 +38,8 @@ PIECE_CHARS = 100_000  # long articles are cut (on paragraph breaks) into pieces
 # of a long article go through the pipeline one at a time, and a batch of whole articles holds at most this many
 # characters (64 news articles of 4 KB fit: smaller batches cost the parser about 20% of its speed).
 BATCH_CHARS = 500_000
+CANDIDATE = 0.1  # a trained model's entity or trigger candidates from this score on count for its certainty
+BEAM_WIDTH = 8  # the beam that scores a trained entity recognizer's candidates (as Prodigy's ner.teach does)
 
 Progress = Callable[[dict], None]
 T = TypeVar("T")
@@ -206,10 +208,18 @@ class _Run:
         self.lock: threading.Lock | contextlib.nullcontext = contextlib.nullcontext()
         # a model trained on the project (`annotator train`): its spans for the labels it scored best on
         self.trained, self.choice = None, {}
+        self.trained_types: frozenset[str] = frozenset()
+        self.trained_labels: frozenset[str] = frozenset()
         if trained is not None:
             import spacy
 
             self.trained, self.choice = spacy.load(trained[0]), dict(trained[1].get("choice", {}))
+            self.trained_labels = frozenset(k for k, v in self.choice.items() if v == "trained")
+            events = trained[1].get("event_choice", {})
+            self.trained_types = frozenset(k for k, v in events.items() if v == "trained")
+            if "spancat" in self.trained.pipe_names:  # candidates below the threshold tell where it is unsure
+                spancat: Any = self.trained.get_pipe("spancat")
+                spancat.cfg["threshold"] = CANDIDATE
 
     def stance(self, trained) -> dict[str, tuple[str, float]]:
         """The trained stance classifier's value per target (highest score), if the project's model has one;
@@ -225,6 +235,32 @@ class _Run:
             if value is not None and value in self.project.scheme.stance_values:
                 out[target] = (value, round(score, 4))
         return out
+
+    def certainty(self, trained) -> float | None:
+        """How sure the trained model is of its least sure decision in this doc (its pieces: the lowest):
+        max(p, 1 - p) of each entity candidate of a label it suggests (scored by a beam) and each trigger
+        candidate, and the score of each stance target's suggested value. None without a trained model."""
+        if trained is None or self.trained is None:
+            return None
+        from annotator.nlp.events import trained_triggers
+
+        sure = [max(p, 1 - p) for *_, p in trained_triggers(trained, set(self.trained_types), CANDIDATE)]
+        if self.trained_labels and "ner" in self.trained.pipe_names:
+            ner: Any = self.trained.get_pipe("ner")
+            [scored] = ner.scored_ents(ner.beam_parse([trained], beam_width=BEAM_WIDTH))
+            sure += [
+                max(p, 1 - p) for (_, _, label), p in scored.items() if label in self.trained_labels and p >= CANDIDATE
+            ]
+        sure += [score for _, score in self.stance(trained).values()]
+        return round(min(sure), 4) if sure else 1.0
+
+    def triggers_of(self, trained) -> list[tuple[int, int, str, float]]:
+        """The trained span categorizer's triggers (types it scored best on) in the trained Doc of a piece."""
+        if trained is None or not self.trained_types:
+            return []
+        from annotator.nlp.events import trained_triggers
+
+        return trained_triggers(trained, set(self.trained_types))
 
     def entity_spans(self, doc, offset: int, trained=None) -> list[Span]:
         """The base model's spans, except for labels the trained model does better, which come from it."""
@@ -271,6 +307,7 @@ class _Run:
         spans: list[Span] = []
         stance: dict[str, tuple[str, float]] = {}
         events: list = []
+        certainty: float | None = None
         seen = 0
         for batch in _char_batches(pieces(), batch_size, BATCH_CHARS):
             for doc, (doc_id, offset) in self.nlp.pipe(batch, batch_size=len(batch), as_tuples=True):
@@ -279,17 +316,28 @@ class _Run:
                 found = self.entity_spans(doc, offset, trained)
                 if offset == 0:  # the article's stance, from its (first) piece
                     stance = self.stance(trained)
+                piece_certainty = self.certainty(trained)
+                if piece_certainty is not None:
+                    certainty = piece_certainty if certainty is None else min(certainty, piece_certainty)
                 spans += merge(self.patterns.spans(doc, offset), found)
-                events += suggest_events(doc, self.triggers, offset, with_arguments=self.with_arguments)
+                events += suggest_events(
+                    doc,
+                    self.triggers,
+                    offset,
+                    with_arguments=self.with_arguments,
+                    trained=self.triggers_of(trained),
+                    trained_types=self.trained_types,
+                )
                 del doc  # released before the next piece is parsed
                 seen += 1
                 text_hash, n_pieces = meta[doc_id]
                 if seen < n_pieces:
                     continue
                 del meta[doc_id]
-                self.pending.append((Suggestions(doc_id, self.spec.key, spans, events, stance), text_hash))
+                found_all = Suggestions(doc_id, self.spec.key, spans, events, stance, certainty)
+                self.pending.append((found_all, text_hash))
                 self.report.processed += 1
-                spans, events, seen = [], [], 0
+                spans, events, seen, certainty = [], [], 0, None
                 if len(self.pending) >= batch_size:
                     self.commit(total, progress)
                     if cancel and cancel():
@@ -306,7 +354,8 @@ class _Run:
             for offset, piece in split_text(text, piece_chars):
                 learned += self.patterns.spans(self.nlp.make_doc(piece), offset)
             spans = merge(learned, [s for s in old.spans if s.source in ("model", "trained")])
-            self.pending.append((Suggestions(doc_id, key, spans, old.events), text_hash))
+            kept = Suggestions(doc_id, key, spans, old.events, old.stance, old.certainty)
+            self.pending.append((kept, text_hash))
             self.report.refreshed += 1
             if len(self.pending) >= batch_size:
                 self.commit(total, progress)

@@ -29,3 +29,58 @@ def trained_model(project: Project) -> tuple[Path, dict] | None:
             "pipeline (train again with `annotator train`)"
         )
     return folder, run
+
+
+def summary(project: Project) -> dict | None:
+    """What `stats` and the window say about the project's trained model: which run, whether its folder is
+    usable, and per entity label and event type the source suggestions come from, with the held-out F1 of each
+    source. None if the project has never been trained."""
+    run = project.latest_training()
+    if run is None:
+        return None
+    try:
+        trained_model(project)
+        state = "in use"
+    except ModelError:
+        state = "missing or damaged: suggestions use the base pipeline"
+
+    def sources(scores: dict, choice: dict) -> dict:
+        return {
+            name: {"source": choice.get(name), "f1": {src: prf.get("f1") for src, prf in by.items()}}
+            for name, by in scores.items()
+        }
+
+    return {
+        "name": run["name"],
+        "time": run.get("time"),
+        "layer": run["layer"],
+        "folder": run["folder"],
+        "state": state,
+        "base": run.get("base"),
+        "train_documents": run["train_documents"],
+        "dev_documents": run["dev_documents"],
+        "entities": sources(run.get("scores", {}), run.get("choice", {})),
+        "events": sources(run.get("events", {}), run.get("event_choice", {})),
+        "stance": run.get("stance", {}),
+    }
+
+
+def summary_lines(info: dict) -> list[str]:
+    """`summary` as lines of plain text: the run, then one line per label, event type and stance target."""
+
+    def f1(value) -> str:
+        return f"{value:.3f}" if isinstance(value, float) else "-"
+
+    lines = [
+        f"trained model {info['name']} ({info['state']}): layer {info['layer']!r}, {info['train_documents']} "
+        f"article(s), {info['dev_documents']} held out" + (f", {info['time'][:16]}" if info.get("time") else "")
+    ]
+    for kind, rows in (("entity", info["entities"]), ("trigger", info["events"])):
+        for name, row in rows.items():
+            others = ", ".join(f"{src} {f1(v)}" for src, v in row["f1"].items())
+            lines.append(f"  {kind} {name}: from {row['source']} (held-out F1: {others})")
+    for target, acc in info["stance"].items():
+        lines.append(
+            f"  stance {target}: from trained (held-out accuracy {f1(acc['trained'])}, majority {f1(acc['majority'])})"
+        )
+    return lines

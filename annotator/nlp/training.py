@@ -22,20 +22,32 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import GOLD, Span, Status
+from annotator.core.model import GOLD, Event, Span, Status
 from annotator.core.project import Project
 from annotator.core.scoring import PRF
 from annotator.nlp import models
 from annotator.nlp.entities import LabelMapper, PatternMatcher, model_spans
+from annotator.nlp.events import TRIGGERS_KEY
 from annotator.nlp.patterns import confirmed_patterns
 from annotator.nlp.trained import models_folder, trained_model  # noqa: F401 (re-exported)
 
 MIN_DOCUMENTS = 10  # done articles a training needs
 MIN_EXAMPLES = 5  # spans a label needs to be learned (fewer: the label is named, and left to the base model)
-COMPONENTS = ("ner", "stance")  # what `--components` accepts today
+COMPONENTS = ("ner", "events", "stance")  # what `--components` accepts
+PIPES = {"ner": "ner", "events": "spancat", "stance": "textcat_multilabel"}  # the spaCy component of each
 Progress = Callable[[dict], None]
+
+
+class Example(NamedTuple):
+    """One done article of the layer trained on."""
+
+    text: str
+    spans: list[Span]
+    stance: dict[str, str]
+    events: list[Event]
 
 
 class TrainingError(AnnotatorError):
@@ -55,6 +67,11 @@ class TrainResult:
     choice: dict[str, str] = field(default_factory=dict)  # label -> "trained" | "model" | "pattern"
     too_few: dict[str, int] = field(default_factory=dict)  # labels with fewer than MIN_EXAMPLES spans
     stance: dict[str, dict] = field(default_factory=dict)  # target -> held-out accuracy: trained, majority
+    events: dict[str, dict[str, dict]] = field(default_factory=dict)  # event type -> source -> trigger PRF dict
+    event_choice: dict[str, str] = field(default_factory=dict)  # event type -> "trained" | "lexicon"
+    arguments: dict[str, dict] = field(default_factory=dict)  # role -> PRF dict of the dependency rules
+    components: tuple[str, ...] = ()
+    base: str = ""  # the base pipeline compared with (and combined with in suggestions)
 
     def to_dict(self) -> dict:
         return {
@@ -69,6 +86,11 @@ class TrainResult:
             "choice": self.choice,
             "too_few": self.too_few,
             "stance": self.stance,
+            "events": self.events,
+            "event_choice": self.event_choice,
+            "arguments": self.arguments,
+            "components": list(self.components),
+            "base": self.base,
         }
 
 
@@ -108,19 +130,24 @@ def stance_labels(scheme) -> list[str]:
     return [f"{t}={v}" for t in scheme.stance_targets for v in scheme.stance_values]
 
 
-def _docbin(nlp, pairs: list, path: Path, stance: list[str] | None = None) -> None:
-    """Entities as doc.ents; with `stance` (the labels), each set target as cats: its value 1, its other values 0
-    (a target without a value is left out: missing, not "no")."""
+def _docbin(nlp, examples: list[Example], path: Path, components: tuple[str, ...], stance: list[str]) -> None:
+    """Entities as doc.ents, event triggers as spans labelled with their type, and each set stance target as
+    cats: its value 1, its other values 0 (a target without a value is left out: missing, not "no")."""
     from spacy.tokens import DocBin
     from spacy.util import filter_spans
 
     db = DocBin()
-    for text, spans, values in pairs:
-        doc = nlp.make_doc(text)
-        ents = [doc.char_span(s.start, s.end, label=s.label, alignment_mode="expand") for s in spans]
-        doc.ents = filter_spans([e for e in ents if e is not None])
-        if stance:
-            for target, value in values.items():
+    for ex in examples:
+        doc = nlp.make_doc(ex.text)
+        if "ner" in components:
+            ents = [doc.char_span(s.start, s.end, label=s.label, alignment_mode="expand") for s in ex.spans]
+            doc.ents = filter_spans([e for e in ents if e is not None])
+        if "events" in components:
+            triggers = {doc.char_span(e.trigger_start, e.trigger_end, label=e.type, alignment_mode="expand")
+                        for e in ex.events}  # fmt: skip
+            doc.spans[TRIGGERS_KEY] = sorted((t for t in triggers if t is not None), key=lambda t: (t.start, t.end))
+        if "stance" in components:
+            for target, value in ex.stance.items():
                 for label in stance:
                     if label.startswith(f"{target}="):
                         doc.cats[label] = 1.0 if label == f"{target}={value}" else 0.0
@@ -128,21 +155,23 @@ def _docbin(nlp, pairs: list, path: Path, stance: list[str] | None = None) -> No
     db.to_disk(path)
 
 
-def _write_corpus(project: Project, work: Path, train: list, dev: list, stance: bool = False) -> None:
+def _write_corpus(
+    project: Project, work: Path, train: list[Example], dev: list[Example], components: tuple[str, ...]
+) -> None:
     """train.spacy, dev.spacy and spaCy's own config for them, in the training folder."""
     import spacy
 
     blank = spacy.blank(project.language)
-    labels = stance_labels(project.scheme) if stance else None
-    _docbin(blank, train, work / "train.spacy", labels)
-    _docbin(blank, dev, work / "dev.spacy", labels)
-    _config(project.language, work / "config.cfg", stance)
+    labels = stance_labels(project.scheme)
+    _docbin(blank, train, work / "train.spacy", components, labels)
+    _docbin(blank, dev, work / "dev.spacy", components, labels)
+    _config(project.language, work / "config.cfg", components)
 
 
-def _config(lang: str, path: Path, stance: bool = False) -> None:
+def _config(lang: str, path: Path, components: tuple[str, ...]) -> None:
     from spacy.cli.init_config import init_config
 
-    pipeline = ["ner", "textcat_multilabel"] if stance else ["ner"]
+    pipeline = [PIPES[c] for c in COMPONENTS if c in components]
     config = init_config(lang=lang, pipeline=pipeline, optimize="efficiency", gpu=False, pretraining=False)
     config["paths"]["train"] = "train.spacy"
     config["paths"]["dev"] = "dev.spacy"
@@ -203,10 +232,13 @@ def run_spacy_train_worker(args: list[str]) -> int:
     return 0
 
 
-def _prf_by_label(gold: list[list[Span]], predicted: list[list[Span]], labels: list[str]) -> dict[str, PRF]:
+Key = tuple[int, int, str]
+
+
+def _prf_by_label(gold: list[set[Key]], predicted: list[set[Key]], labels: list[str]) -> dict[str, PRF]:
+    """Exact-match P/R/F1 per label of (start, end, label) keys, summed over the articles."""
     out = {label: PRF() for label in labels}
-    for g, p in zip(gold, predicted, strict=True):
-        gk, pk = {(s.start, s.end, s.label) for s in g}, {(s.start, s.end, s.label) for s in p}
+    for gk, pk in zip(gold, predicted, strict=True):
         for label in labels:
             a = {k for k in gk if k[2] == label}
             b = {k for k in pk if k[2] == label}
@@ -214,28 +246,26 @@ def _prf_by_label(gold: list[list[Span]], predicted: list[list[Span]], labels: l
     return out
 
 
-def evaluate_stance(project: Project, model_folder: Path, dev: list, train: list) -> dict[str, dict]:
-    """Per stance target, on the held-out articles that have a value: the accuracy of the trained classifier
-    (its highest-scoring value of the target) and of always choosing the training articles' most frequent value."""
-    import spacy
+def _keys(spans: list[Span]) -> set[Key]:
+    return {(s.start, s.end, s.label) for s in spans}
 
-    nlp = spacy.load(model_folder)
-    out: dict[str, dict] = {}
-    docs = list(nlp.pipe(t for t, _, _ in dev))
-    for target in project.scheme.stance_targets:
-        seen = Counter(values[target] for _, _, values in train if target in values)
-        majority = seen.most_common(1)[0][0] if seen else None
-        held = [(doc, values[target]) for doc, (_, _, values) in zip(docs, dev, strict=True) if target in values]
-        if not held:
-            continue
-        right = sum(predict_stance(doc.cats, target)[0] == value for doc, value in held)
-        out[target] = {
-            "n": len(held),
-            "trained": right / len(held),
-            "majority": sum(value == majority for _, value in held) / len(held),
-            "majority_value": majority,
-        }
-    return out
+
+def _best(per: dict[str, PRF], keep: str) -> str:
+    """The source with the best F1; a tie keeps `keep` (the suggestions annotators know)."""
+    return sorted(per.items(), key=lambda item: (-(item[1].f1 or 0.0), item[0] != keep))[0][0]
+
+
+def _score_sources(gold: list[set[Key]], sources: dict[str, list[set[Key]]], labels: list[str], keep: str):
+    """Per label that occurs anywhere: each source's PRF dict, and the best source."""
+    scored = {name: _prf_by_label(gold, pred, labels) for name, pred in sources.items()}
+    scores: dict[str, dict[str, dict]] = {}
+    choice: dict[str, str] = {}
+    for label in labels:
+        per = {name: scored[name][label] for name in sources}
+        if any(p.n_a or p.n_b for p in per.values()):
+            scores[label] = {name: p.to_dict() for name, p in per.items()}
+            choice[label] = _best(per, keep)
+    return scores, choice
 
 
 def predict_stance(cats: dict[str, float], target: str) -> tuple[str | None, float]:
@@ -248,42 +278,141 @@ def predict_stance(cats: dict[str, float], target: str) -> tuple[str | None, flo
     return best, max(score, 0.0)
 
 
+@dataclass
+class Evaluation:
+    scores: dict = field(default_factory=dict)
+    choice: dict = field(default_factory=dict)
+    stance: dict = field(default_factory=dict)
+    events: dict = field(default_factory=dict)
+    event_choice: dict = field(default_factory=dict)
+    arguments: dict = field(default_factory=dict)
+
+
+def _stance_accuracy(project: Project, docs: list, dev: list[Example], train: list[Example]) -> dict[str, dict]:
+    """Per stance target, on the held-out articles that have a value: the accuracy of the trained classifier
+    (its highest-scoring value of the target) and of always choosing the training articles' most frequent value."""
+    out: dict[str, dict] = {}
+    for target in project.scheme.stance_targets:
+        seen = Counter(ex.stance[target] for ex in train if target in ex.stance)
+        majority = seen.most_common(1)[0][0] if seen else None
+        held = [(doc, ex.stance[target]) for doc, ex in zip(docs, dev, strict=True) if target in ex.stance]
+        if not held:
+            continue
+        right = sum(predict_stance(doc.cats, target)[0] == value for doc, value in held)
+        out[target] = {
+            "n": len(held),
+            "trained": right / len(held),
+            "majority": sum(value == majority for _, value in held) / len(held),
+            "majority_value": majority,
+        }
+    return out
+
+
+def _argument_scores(project: Project, base_docs: list, dev: list[Example]) -> dict[str, dict]:
+    """Per role: the dependency rules' arguments for the held-out articles' own triggers against theirs."""
+    from annotator.nlp.events import ArgumentFinder
+
+    per: dict[str, PRF] = {}
+    for doc, ex in zip(base_docs, dev, strict=True):
+        if not ex.events:
+            continue
+        finder = ArgumentFinder(doc)
+        for event in ex.events:
+            kind = project.scheme.event(event.type)
+            trigger = doc.char_span(event.trigger_start, event.trigger_end, alignment_mode="expand")
+            if kind is None or trigger is None:
+                continue
+            found = {(a.start, a.end, a.role) for a in finder.arguments(trigger, kind.roles)}
+            wanted = {(a.start, a.end, a.role) for a in event.arguments}
+            for role in kind.roles:
+                a = {k for k in wanted if k[2] == role}
+                b = {k for k in found if k[2] == role}
+                acc = per.setdefault(role, PRF())
+                acc += PRF(len(a & b), len(a), len(b))
+    return {role: prf.to_dict() for role, prf in per.items() if prf.n_a or prf.n_b}
+
+
 def evaluate(
-    project: Project, model_folder: Path, dev: list, train: list
-) -> tuple[dict[str, dict[str, dict]], dict[str, str]]:
-    """Per label, exact-match P/R/F1 on the held-out articles of the trained model, the base pipeline (mapped to
-    the scheme, as suggestions are) and the patterns learned from the training articles; and the best source."""
+    project: Project, model_folder: Path, dev: list[Example], train: list[Example], base_name: str | None = None
+) -> Evaluation:
+    """On the held-out articles, per label: exact-match P/R/F1 of the trained model, the base pipeline (mapped to
+    the scheme, as suggestions are) and the patterns learned from the training articles; per event type, the
+    trained span categorizer's triggers against the scheme's trigger lists; per role, the dependency rules'
+    arguments; per stance target, the classifier's accuracy against the majority value. And the best sources."""
     import spacy
 
-    labels = list(project.scheme.entity_labels)
-    gold = [spans for _, spans, _ in dev]
+    from annotator.nlp.events import TriggerMatcher, trained_triggers
+
+    scheme = project.scheme
+    texts = [ex.text for ex in dev]
     trained = spacy.load(model_folder)
-    mapper = LabelMapper(project.scheme)
-    predicted_trained = [model_spans(d, mapper) for d in trained.pipe(t for t, _, _ in dev)]
-    base_spec = models.resolve(project.model, project.language)
-    base = models.load(base_spec, events=False)
-    predicted_base = [model_spans(d, LabelMapper(project.scheme)) for d in base.pipe(t for t, _, _ in dev)]
-    rows = [(s.label, text[s.start : s.end]) for text, spans, _ in train for s in spans]
-    matcher = PatternMatcher(base, confirmed_patterns(rows, project.scheme))
-    predicted_patterns = [matcher.spans(base.make_doc(t)) for t, _, _ in dev]
-    sources = {"trained": predicted_trained, "model": predicted_base, "pattern": predicted_patterns}
-    scored = {name: _prf_by_label(gold, pred, labels) for name, pred in sources.items()}
-    scores: dict[str, dict[str, dict]] = {}
-    choice: dict[str, str] = {}
-    for label in labels:
-        per = {name: scored[name][label] for name in sources}
-        if not any(p.n_a or p.n_b for p in per.values()):
-            continue
-        scores[label] = {name: p.to_dict() for name, p in per.items()}
-        # the best F1 wins; a tie keeps the base model (its suggestions are what annotators know)
-        ranked = sorted(per.items(), key=lambda item: (-(item[1].f1 or 0.0), item[0] != "model"))
-        choice[label] = ranked[0][0]
-    return scores, choice
+    trained_docs = list(trained.pipe(texts))
+    with_events = any(ev.triggers for ev in scheme.events) or "spancat" in trained.pipe_names
+    base = models.load(models.resolve(base_name or project.model, project.language), events=with_events)
+    base_docs = list(base.pipe(texts))
+    out = Evaluation()
+    if "ner" in trained.pipe_names:
+        rows = [(s.label, ex.text[s.start : s.end]) for ex in train for s in ex.spans]
+        matcher = PatternMatcher(base, confirmed_patterns(rows, scheme))
+        sources = {
+            "trained": [_keys(model_spans(d, LabelMapper(scheme))) for d in trained_docs],
+            "model": [_keys(model_spans(d, LabelMapper(scheme))) for d in base_docs],
+            "pattern": [_keys(matcher.spans(base.make_doc(t))) for t in texts],
+        }
+        gold = [_keys(ex.spans) for ex in dev]
+        out.scores, out.choice = _score_sources(gold, sources, list(scheme.entity_labels), keep="model")
+    if "spancat" in trained.pipe_names:
+        types = [ev.type for ev in scheme.events]
+        lexicon = TriggerMatcher(base, scheme)
+        sources = {
+            "trained": [{(s, e, t) for s, e, t, _ in trained_triggers(d, set(types))} for d in trained_docs],
+            "lexicon": [{(t.start_char, t.end_char, t.label_) for t in lexicon.triggers(d)} for d in base_docs],
+        }
+        gold = [{(e.trigger_start, e.trigger_end, e.type) for e in ex.events} for ex in dev]
+        out.events, out.event_choice = _score_sources(gold, sources, types, keep="lexicon")
+        if models.has_parser(base):
+            out.arguments = _argument_scores(project, base_docs, dev)
+    if "textcat_multilabel" in trained.pipe_names:
+        out.stance = _stance_accuracy(project, trained_docs, dev, train)
+    return out
 
 
-def _prepare(project: Project, annotator: str | None, gold: bool, dev: float, seed: int):
-    """The layer, its done articles' (text, spans), the seeded train/held-out split and the labels with too few
-    examples; refuses what cannot be trained, naming the labels."""
+@dataclass
+class Prepared:
+    """The layer's done articles, the seeded split, and how many examples each label and event type has."""
+
+    layer: str
+    examples: dict[str, Example]
+    train_ids: list[str]
+    dev_ids: list[str]
+    labels: Counter[str]
+    types: Counter[str]
+
+    def train(self, ids: list[str] | None = None) -> list[Example]:
+        return [self.examples[i] for i in (self.train_ids if ids is None else ids)]
+
+    def dev(self) -> list[Example]:
+        return [self.examples[i] for i in self.dev_ids]
+
+    def too_few(self) -> dict[str, int]:
+        counts = {**self.labels, **self.types}
+        return {name: n for name, n in sorted(counts.items()) if 0 < n < MIN_EXAMPLES}
+
+    def with_stance(self) -> int:
+        return sum(1 for i in self.train_ids if self.examples[i].stance)
+
+    def trainable(self) -> tuple[str, ...]:
+        """The components the layer has enough examples for."""
+        enough = {
+            "ner": any(n >= MIN_EXAMPLES for n in self.labels.values()),
+            "events": any(n >= MIN_EXAMPLES for n in self.types.values()),
+            "stance": self.with_stance() >= MIN_EXAMPLES,
+        }
+        return tuple(c for c in COMPONENTS if enough[c])
+
+
+def _prepare(project: Project, annotator: str | None, gold: bool, dev: float, seed: int) -> Prepared:
+    """The layer, its done articles and the seeded train/held-out split; refuses too few done articles."""
     layer = choose_layer(project, annotator, gold)
     done = [doc_id for doc_id, _ in project.layers(layer) if project.status(doc_id, layer) == Status.DONE]
     if len(done) < MIN_DOCUMENTS:
@@ -291,24 +420,102 @@ def _prepare(project: Project, annotator: str | None, gold: bool, dev: float, se
             f"{project.path}: layer {layer!r} has {len(done)} article(s) marked done; training needs at least "
             f"{MIN_DOCUMENTS} (mark more articles done with Ctrl+Enter)"
         )
-    pairs = {}
+    examples = {}
     for doc_id in done:
         ann = project.annotation(doc_id, layer)
-        pairs[doc_id] = (project.document(doc_id).text, ann.spans, dict(ann.stance))
-    counts = Counter(s.label for _, spans, _ in pairs.values() for s in spans)
-    too_few = {
-        label: counts.get(label, 0) for label in project.scheme.entity_labels if 0 < counts.get(label, 0) < MIN_EXAMPLES
-    }
-    if not any(n >= MIN_EXAMPLES for n in counts.values()):
-        raise TrainingError(
-            f"{project.path}: no label has {MIN_EXAMPLES} examples in the done articles of {layer!r} "
-            f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items())) or 'no spans'})"
-        )
+        examples[doc_id] = Example(project.document(doc_id).text, ann.spans, dict(ann.stance), ann.events)
+    scheme = project.scheme
+    labels = Counter(s.label for ex in examples.values() for s in ex.spans if s.label in scheme.entity_labels)
+    types = Counter(e.type for ex in examples.values() for e in ex.events if scheme.event(e.type))
     train_ids, dev_ids = _split(done, dev, seed)
-    return layer, pairs, train_ids, dev_ids, too_few
+    return Prepared(layer, examples, train_ids, dev_ids, labels, types)
+
+
+def _components(project: Project, prepared: Prepared, asked: tuple[str, ...] | None) -> tuple[str, ...]:
+    """What is trained: what was asked for (refusing what the layer has too few examples of), else everything
+    the layer has enough examples for."""
+    unknown = [c for c in asked or () if c not in COMPONENTS]
+    if unknown:
+        raise TrainingError(f"--components {','.join(unknown)}: choose from {', '.join(COMPONENTS)}")
+    possible = prepared.trainable()
+    where = f"{project.path}: in the done articles of {prepared.layer!r}"
+    counts = ", ".join(f"{k} {v}" for k, v in sorted({**prepared.labels, **prepared.types}.items())) or "no spans"
+    if not asked:
+        if not possible:
+            raise TrainingError(
+                f"{where}, no label or event type has {MIN_EXAMPLES} examples ({counts}) and fewer than "
+                f"{MIN_EXAMPLES} training articles have a stance"
+            )
+        return possible
+    reasons = {
+        "ner": f"no entity label has {MIN_EXAMPLES} examples ({counts})",
+        "events": f"no event type has {MIN_EXAMPLES} triggers ({counts})",
+        "stance": f"{prepared.with_stance()} training article(s) have a stance; the stance classifier needs at "
+        f"least {MIN_EXAMPLES}",
+    }
+    missing = [c for c in asked if c not in possible]
+    if missing:
+        raise TrainingError(f"{where}, " + "; ".join(reasons[c] for c in missing) + " (choose with --components)")
+    return tuple(c for c in COMPONENTS if c in asked)
 
 
 def train_project(
+    project: Project,
+    *,
+    annotator: str | None = None,
+    gold: bool = False,
+    components: tuple[str, ...] | None = None,
+    base: str | None = None,
+    dev: float = 0.2,
+    seed: int = 0,
+    max_steps: int | None = None,
+    max_minutes: float | None = None,
+    name: str | None = None,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> TrainResult:
+    """Train on the layer's done articles, evaluate on the held-out ones, keep the model and record the run.
+    `base`: the pipeline compared with (default: the project's model)."""
+    prepared = _prepare(project, annotator, gold, dev, seed)
+    chosen = _components(project, prepared, components)
+    base_name = base or project.model
+    base_spec = models.resolve(base_name, project.language)  # a base that cannot be found fails here, early
+    folder = models_folder(project)
+    folder.mkdir(exist_ok=True)
+    name = name or datetime.now(UTC).strftime("model-%Y%m%d-%H%M%S")
+    target = folder / name
+    work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=folder))
+    started = time.monotonic()
+    train, held = prepared.train(), prepared.dev()
+    try:
+        _write_corpus(project, work, train, held, chosen)
+        if progress:
+            progress({"event": "start", "layer": prepared.layer, "train": len(train), "dev": len(held)})
+        stopped = _run_spacy_train(work, max_steps, max_minutes, progress, cancel)
+        if stopped == "cancelled":
+            raise TrainingError("training cancelled; the previous model stays in use")
+        best = work / "output" / "model-best"
+        if progress:
+            progress({"event": "evaluating", "dev": len(held)})
+        ev = evaluate(project, best, held, train, base_name)
+        result = TrainResult(
+            name, target, prepared.layer, len(train), len(held), time.monotonic() - started, stopped, ev.scores,
+            ev.choice, prepared.too_few(), ev.stance, ev.events, ev.event_choice, ev.arguments, chosen, base_spec.key,
+        )  # fmt: skip
+        (best / "annotator.json").write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        best.rename(target)  # the model appears whole, or not at all
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    with project.db.atomic():
+        project.record_training(result.to_dict())
+        if base:  # compared with it: the base of the project's suggestions from now on
+            project.set_model(models.stored_name(base, base_spec))
+    return result
+
+
+def learning_curve(
     project: Project,
     *,
     annotator: str | None = None,
@@ -318,82 +525,26 @@ def train_project(
     seed: int = 0,
     max_steps: int | None = None,
     max_minutes: float | None = None,
-    name: str | None = None,
-    progress: Progress | None = None,
-    cancel: Callable[[], bool] | None = None,
-) -> TrainResult:
-    unknown = [c for c in components or () if c not in COMPONENTS]
-    if unknown:
-        raise TrainingError(
-            f"--components {','.join(unknown)}: only {', '.join(COMPONENTS)} can be trained in this version"
-        )
-
-    layer, pairs, train_ids, dev_ids, too_few = _prepare(project, annotator, gold, dev, seed)
-    if components is None:  # everything the layer supports: stance when enough articles have one
-        enough = sum(1 for i in train_ids if pairs[i][2]) >= MIN_EXAMPLES
-        components = ("ner", "stance") if enough else ("ner",)
-    with_stance = "stance" in components
-    if with_stance:
-        set_ = sum(1 for i in train_ids if pairs[i][2])
-        if set_ < MIN_EXAMPLES:
-            raise TrainingError(
-                f"{project.path}: {set_} training article(s) of {layer!r} have a stance; the stance classifier "
-                f"needs at least {MIN_EXAMPLES} (or train entities only: --components ner)"
-            )
-    folder = models_folder(project)
-    folder.mkdir(exist_ok=True)
-    name = name or datetime.now(UTC).strftime("model-%Y%m%d-%H%M%S")
-    target = folder / name
-    work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=folder))
-    started = time.monotonic()
-    try:
-        _write_corpus(project, work, [pairs[i] for i in train_ids], [pairs[i] for i in dev_ids], with_stance)
-        if progress:
-            progress({"event": "start", "layer": layer, "train": len(train_ids), "dev": len(dev_ids)})
-        stopped = _run_spacy_train(work, max_steps, max_minutes, progress, cancel)
-        if stopped == "cancelled":
-            raise TrainingError("training cancelled; the previous model stays in use")
-        best = work / "output" / "model-best"
-        scores, choice = evaluate(project, best, [pairs[i] for i in dev_ids], [pairs[i] for i in train_ids])
-        stance_scores = (
-            evaluate_stance(project, best, [pairs[i] for i in dev_ids], [pairs[i] for i in train_ids])
-            if with_stance
-            else {}
-        )
-        result = TrainResult(
-            name, target, layer, len(train_ids), len(dev_ids), time.monotonic() - started, stopped, scores, choice,
-            too_few, stance_scores,
-        )  # fmt: skip
-        (best / "annotator.json").write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        best.rename(target)  # the model appears whole, or not at all
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    project.record_training(result.to_dict())
-    return result
-
-
-def learning_curve(
-    project: Project,
-    *,
-    annotator: str | None = None,
-    gold: bool = False,
-    dev: float = 0.2,
-    seed: int = 0,
-    max_steps: int | None = None,
-    max_minutes: float | None = None,
     fractions: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0),
     progress: Progress | None = None,
 ) -> list[dict]:
     """Train on growing shares of the training articles (the same held-out articles each time) and score each
-    model per label: does more annotation still help? Nothing is saved; the project's model is unchanged."""
+    model per label and event type: does more annotation still help? Nothing is saved; the project's model is
+    unchanged."""
     import spacy
 
-    layer, pairs, train_ids, dev_ids, _ = _prepare(project, annotator, gold, dev, seed)
-    order = list(train_ids)
+    from annotator.nlp.events import trained_triggers
+
+    prepared = _prepare(project, annotator, gold, dev, seed)
+    chosen = tuple(c for c in _components(project, prepared, components) if c != "stance")
+    if not chosen:
+        raise TrainingError(f"{project.path}: the learning curve scores entities and event triggers; none to train")
+    order = list(prepared.train_ids)
     random.Random(seed).shuffle(order)
-    labels = list(project.scheme.entity_labels)
+    scheme = project.scheme
+    labels, types = list(scheme.entity_labels), [ev.type for ev in scheme.events]
+    held = prepared.dev()
+    wanted = [_keys(ex.spans) | {(e.trigger_start, e.trigger_end, e.type) for e in ex.events} for ex in held]
     folder = models_folder(project)
     folder.mkdir(exist_ok=True)
     points = []
@@ -401,15 +552,17 @@ def learning_curve(
         subset = order[: max(1, round(fraction * len(order)))]
         work = Path(tempfile.mkdtemp(prefix=".curve.", dir=folder))
         try:
-            _write_corpus(project, work, [pairs[i] for i in subset], [pairs[i] for i in dev_ids])
+            _write_corpus(project, work, prepared.train(subset), held, chosen)
             if progress:
-                progress({"event": "curve", "fraction": fraction, "train": len(subset), "dev": len(dev_ids)})
+                progress({"event": "curve", "fraction": fraction, "train": len(subset), "dev": len(held)})
             stopped = _run_spacy_train(work, max_steps, max_minutes, None, None)
             trained = spacy.load(work / "output" / "model-best")
-            mapper = LabelMapper(project.scheme)
-            dev_pairs = [pairs[i] for i in dev_ids]
-            predicted = [model_spans(d, mapper) for d in trained.pipe(t for t, _, _ in dev_pairs)]
-            scored = _prf_by_label([spans for _, spans, _ in dev_pairs], predicted, labels)
+            mapper = LabelMapper(scheme)
+            predicted = []
+            for doc in trained.pipe(ex.text for ex in held):
+                found = _keys(model_spans(doc, mapper)) if "ner" in chosen else set()
+                predicted.append(found | {(s, e, t) for s, e, t, _ in trained_triggers(doc, set(types))})
+            scored = _prf_by_label(wanted, predicted, labels + [t for t in types if t not in labels])
             total = PRF()
             for prf in scored.values():
                 total += prf
@@ -417,7 +570,7 @@ def learning_curve(
                 {
                     "fraction": fraction,
                     "train_documents": len(subset),
-                    "dev_documents": len(dev_ids),
+                    "dev_documents": len(held),
                     "stopped": stopped,
                     "f1": {label: prf.f1 for label, prf in scored.items() if prf.n_a or prf.n_b},
                     "f1_all": total.f1,
@@ -425,5 +578,5 @@ def learning_curve(
             )
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    project.log_curve(layer, points)
+    project.log_curve(prepared.layer, points)
     return points

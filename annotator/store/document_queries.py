@@ -34,9 +34,9 @@ def matching_rowids(db: Database, annotator: str, filters: DocumentFilters, mode
         params.append(query)
     order = "d.rowid"
     if filters.order == "uncertain":
-        # least certain first: the lowest mean score of the trained classifier's suggested stance; articles it
-        # has not scored come last, in document order
-        certainty = "(SELECT avg(score) FROM suggested_stance g WHERE g.document_id = d.id AND g.model = ?)"
+        # least certain first: by the trained model's certainty of its least sure decision in the article
+        # (entities, triggers, stance); articles it has not scored come last, in document order
+        certainty = "(SELECT certainty FROM suggestion_cache c WHERE c.document_id = d.id AND c.model = ?)"
         order = f"{certainty} IS NULL, {certainty}, d.rowid"
     if not where and order == "d.rowid":
         return [r[0] for r in db.execute("SELECT rowid FROM documents ORDER BY rowid")]

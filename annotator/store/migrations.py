@@ -233,4 +233,18 @@ def m005_suggested_stance(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_suggestion_sources(db: Database) -> None:
+    # Event suggestions say where they come from (the trigger lists or a trained span categorizer, with its
+    # score), and each article's suggestions carry the trained model's certainty ("least certain first").
+    _run(
+        db,
+        """
+        ALTER TABLE suggested_events ADD COLUMN source TEXT NOT NULL DEFAULT 'lexicon';
+        ALTER TABLE suggested_events ADD COLUMN score REAL;
+        ALTER TABLE suggestion_cache ADD COLUMN certainty REAL;
+        """,
+    )
+
+
 KNOWN = [m.name for m in migrations._migrations]

@@ -40,8 +40,9 @@ def write_suggestions(db: Database, sugg: Suggestions, text_hash: str) -> None:
     )
     for ev in sugg.events:
         cur = db.execute(
-            "INSERT INTO suggested_events(document_id, model, type, trigger_start, trigger_end) VALUES (?,?,?,?,?)",
-            [sugg.document_id, sugg.model, ev.type, ev.trigger_start, ev.trigger_end],
+            "INSERT INTO suggested_events(document_id, model, type, trigger_start, trigger_end, source, score) "
+            "VALUES (?,?,?,?,?,?,?)",
+            [sugg.document_id, sugg.model, ev.type, ev.trigger_start, ev.trigger_end, ev.source, ev.score],
         )
         db.conn.executemany(
             "INSERT INTO suggested_event_arguments(suggested_event_id, role, start, end) VALUES (?,?,?,?)",
@@ -52,8 +53,9 @@ def write_suggestions(db: Database, sugg: Suggestions, text_hash: str) -> None:
         [(sugg.document_id, sugg.model, t, v, float(score)) for t, (v, score) in sugg.stance.items()],
     )
     db.execute(
-        "INSERT OR REPLACE INTO suggestion_cache(document_id, model, text_hash, created_at) VALUES (?,?,?,?)",
-        [sugg.document_id, sugg.model, text_hash, now()],
+        "INSERT OR REPLACE INTO suggestion_cache(document_id, model, text_hash, created_at, certainty) "
+        "VALUES (?,?,?,?,?)",
+        [sugg.document_id, sugg.model, text_hash, now(), sugg.certainty],
     )
 
 
@@ -74,8 +76,9 @@ def load_suggestions(db: Database, doc_id: str, model: str) -> Suggestions:
         )
     ]
     events = []
-    for type_, ts, te, ev_id in db.execute(
-        "SELECT type, trigger_start, trigger_end, id FROM suggested_events WHERE document_id = ? AND model = ? "
+    for type_, ts, te, ev_id, source, score in db.execute(
+        "SELECT type, trigger_start, trigger_end, id, source, score FROM suggested_events "
+        "WHERE document_id = ? AND model = ? "
         "ORDER BY trigger_start, trigger_end, type",
         [doc_id, model],
     ).fetchall():
@@ -87,14 +90,18 @@ def load_suggestions(db: Database, doc_id: str, model: str) -> Suggestions:
                 [ev_id],
             )
         )
-        events.append(SuggestedEvent(type_, ts, te, args, id=ev_id))
+        events.append(SuggestedEvent(type_, ts, te, args, id=ev_id, source=source, score=score))
     stance = {
         r[0]: (r[1], r[2])
         for r in db.execute(
             "SELECT target, value, score FROM suggested_stance WHERE document_id = ? AND model = ?", [doc_id, model]
         )
     }
-    return Suggestions(document_id=doc_id, model=model, spans=spans, events=events, stance=stance)
+    row = db.execute(
+        "SELECT certainty FROM suggestion_cache WHERE document_id = ? AND model = ?", [doc_id, model]
+    ).fetchone()
+    certainty = row[0] if row else None
+    return Suggestions(doc_id, model, spans=spans, events=events, stance=stance, certainty=certainty)
 
 
 def suggestion_counts(db: Database, model: str | None = None) -> dict:
