@@ -96,10 +96,12 @@ def main() -> None:
         f"({run['stopped']}); suggest before {before_s:.0f} s, after {after_s:.0f} s"
     )
     print(f"\nheld-out F1 in the training run ({run['dev_documents']} articles of the training file)")
-    print(f"{'label':<16} {'trained':>8} {'base':>8} {'patterns':>9}   chosen")
+    print(f"{'label':<16} {'source':<8} {'P':>6} {'R':>6} {'F1':>6}")
     for label, by in run["scores"].items():
-        f = {k: v["f1"] or 0.0 for k, v in by.items()}
-        print(f"{label:<16} {f['trained']:>8.3f} {f['model']:>8.3f} {f['pattern']:>9.3f}   {run['choice'][label]}")
+        for source, prf in by.items():
+            chosen = "   (chosen)" if run["choice"][label] == source else ""
+            p, r, f = (prf[k] or 0.0 for k in ("precision", "recall", "f1"))
+            print(f"{label:<16} {source:<8} {p:>6.3f} {r:>6.3f} {f:>6.3f}{chosen}")
     print(f"\nsuggestions on the {len(eval_rows)} evaluation articles (never annotated in the project), exact match")
     print(f"{'label':<16} {'before P':>9} {'R':>6} {'F1':>6}   {'after P':>8} {'R':>6} {'F1':>6}")
     for label in labels:

@@ -280,7 +280,7 @@ def smoke_test() -> list[str]:
         smoke.run("train-import", "import", str(trained), str(corpus))
         out = smoke.run("train", "train", str(trained), "--max-steps", "10", "--progress", "json")
         done = json.loads(out.strip().splitlines()[-1])
-        if done.get("event") != "done" or "WEAPON" not in done.get("scores", {}):
+        if done.get("event") != "done" or "WEAPON" not in done.get("scores", {}) or "ATTACK" not in done["events"]:
             raise StepFailed("train", f"no training record: {out[-1000:]}")
         smoke.run("suggest-processes", "suggest", str(trained), "--processes", "2", "--progress", "none")
 
@@ -296,17 +296,20 @@ def smoke_test() -> list[str]:
 
 
 def write_training_corpus(out: Path) -> None:
-    """Twelve short articles marked done, with PERSON, GPE and WEAPON (a label the base pipeline lacks)."""
+    """Twelve short articles marked done, with PERSON, GPE and WEAPON (a label the base pipeline lacks), and an
+    ATTACK event whose trigger the scheme's lists lack ("ambushed"): entities and event triggers are trained."""
     people, places, weapons = ["Ashraf Ghani", "Amrullah Saleh"], ["Kabul", "Herat", "Kandahar"], ["rocket", "mortar"]
     lines = []
     for i in range(12):
         p, q, w = people[i % 2], places[i % 3], weapons[i % 2]
-        text = f"Report {i}: {p} said a {w} hit {q} on Tuesday."
+        text = f"Report {i}: {p} said gunmen ambushed a convoy and a {w} hit {q} on Tuesday."
         spans = [
             {"start": text.index(x), "end": text.index(x) + len(x), "label": label}
             for x, label in ((p, "PERSON"), (q, "GPE"), (w, "WEAPON"))
         ]
-        lines.append({"id": f"t{i}", "text": text, "annotator": "smoke", "status": "done", "spans": spans})
+        trigger = {"start": text.index("ambushed"), "end": text.index("ambushed") + 8}
+        line = {"id": f"t{i}", "text": text, "annotator": "smoke", "status": "done", "spans": spans}
+        lines.append({**line, "events": [{"type": "ATTACK", "trigger": trigger, "arguments": []}]})
     out.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
 
 

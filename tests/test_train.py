@@ -101,6 +101,8 @@ def test_components_the_layer_lacks_examples_of_are_refused_naming_them(cli, tmp
     assert unknown.code == 1 and "--components relations: choose from ner, events, stance" in unknown.err
     stance = cli("train", path, "--components", "stance")
     assert stance.code == 1 and "0 training article(s) have a stance" in stance.err
+    base = cli("train", path, "--base", str(tmp_path / "no-such-pipeline"))
+    assert base.code == 1 and "no-such-pipeline" in base.err
     with pytest.raises(TrainingError):
         from annotator.nlp.training import train_project
 
@@ -265,7 +267,7 @@ def event_corpus(n: int) -> list[dict]:
 
 
 @pytest.mark.slow
-def test_event_triggers_are_trained_scored_against_the_lists_and_suggested_from_the_better(cli, tmp_path):
+def test_event_triggers_are_trained_scored_against_the_lists_and_suggested_from_the_better(cli, tmp_path, window_on):
     path = project_with(cli, tmp_path, event_corpus(30))
     result = cli("train", path, "--max-steps", "150", "--name", "ev", "--progress", "none")
     assert result.code == 0, result
@@ -301,3 +303,37 @@ def test_event_triggers_are_trained_scored_against_the_lists_and_suggested_from_
     assert attackers == {"Gunmen"}  # the dependency rules attach arguments to trained triggers too
     # every article carries the trained model's certainty, which orders "least certain first"
     assert all(sugg.certainty is not None and 0.0 <= sugg.certainty <= 1.0 for sugg in found.values())
+    stats = cli("stats", path)
+    assert "trained model ev (in use)" in stats.out
+    assert f"trigger ATTACK: from trained (held-out F1: trained {attack['trained']['f1']:.3f}" in stats.out
+    info = json.loads(cli("stats", path, "--json").out)["trained_model"]
+    assert info["events"]["ATTACK"]["source"] == "trained" and info["state"] == "in use"
+    # the window: the model information, and each suggested trigger's source and score in the event list
+    window = window_on(path, annotator="bob")
+    lines = window.model_information()
+    assert any(line.startswith("  trigger ATTACK: from trained") for line in lines)
+    assert "trigger ATTACK: from trained" in window.status_model.toolTip()
+    assert window.findChild(type(window.train_action), "actionModelInfo") is not None
+    doc_id = window.session.doc_id
+    ambush = next(e for d, e in ambushes if d == doc_id)
+    tree = window.events
+    rows = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    [row] = [r for r in rows if r.text(0).startswith("ATTACK \u201cambushed")]
+    assert row.text(1) == f"suggested {ambush.score:.2f}" and "trained" in row.toolTip(1)
+
+
+@pytest.mark.slow
+def test_a_base_pipeline_given_to_train_is_compared_with_and_becomes_the_projects_model(cli, tmp_path):
+    path = project_with(cli, tmp_path, corpus(14))
+    result = cli("train", path, "--max-steps", "10", "--base", "blank:en", "--components", "ner")
+    assert result.code == 0, result.err
+    with Project.open(path, readonly=True) as project:
+        run = project.latest_training()
+        assert project.model == "blank:en" and run is not None and run["base"].startswith("blank")
+    # a blank base suggests nothing: the base F1 is 0 for every label, so no label keeps it
+    assert all(by["model"]["f1"] in (0.0, None) for by in run["scores"].values())
+    assert "model" not in set(run["choice"].values()) or all(
+        (by["trained"]["f1"] or 0.0) == 0.0 and (by["pattern"]["f1"] or 0.0) == 0.0
+        for label, by in run["scores"].items()
+        if run["choice"][label] == "model"
+    )

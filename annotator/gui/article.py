@@ -192,8 +192,9 @@ def accepted_source(event: SuggestedEvent | Event | None) -> str:
     return "trained" if getattr(event, "source", "") == "trained" else "model"
 
 
-def suggestion_note(event: SuggestedEvent) -> str:
-    """How the event list describes a suggested event: where it comes from, and the trained model's score."""
+def suggestion_note(event: SuggestedEvent) -> tuple[str, str]:
+    """How the event list shows a suggested event (its state, and a tooltip saying where it comes from)."""
     if event.source == "trained":
-        return f"suggested (trained {event.score:.2f})" if event.score is not None else "suggested (trained)"
-    return "suggested (trigger list)"
+        score = f" {event.score:.2f}" if event.score is not None else ""
+        return f"suggested{score}", f"suggested by the model trained on this project (score{score or ' -'})"
+    return "suggested", "suggested from the scheme's trigger list"

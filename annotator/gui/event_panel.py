@@ -46,7 +46,9 @@ class EventTree(QTreeWidget):
             for kind, events in pools:
                 for e in events:
                     top = QTreeWidgetItem([f"{e.type} {_quote(text, e.trigger_start, e.trigger_end)}"])
-                    top.setText(1, "confirmed" if kind == EVENT else suggestion_note(e))
+                    state_text, where = ("confirmed", "") if kind == EVENT else suggestion_note(e)
+                    top.setText(1, state_text)
+                    top.setToolTip(1, where)
                     top.setData(0, KEY, (kind, e.trigger_start, e.trigger_end, e.type))
                     color = QColor(scheme.color(e.type))
                     color.setAlpha(70 if kind == EVENT else 30)

@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import ModelError
 
@@ -252,3 +252,15 @@ def clear_cache() -> None:
     with _lock:
         _pipelines.clear()
         _notified.clear()
+
+
+def fill_ruler(nlp: Language, patterns: list[tuple[str, str]]) -> None:
+    """A blank pipeline's entity ruler holds the project's learned patterns (disabled when there are none)."""
+    ruler: Any = nlp.get_pipe("entity_ruler")
+    ruler.clear()
+    if patterns:
+        ruler.add_patterns([{"label": label, "pattern": text} for label, text in patterns])
+        if "entity_ruler" in nlp.disabled:
+            nlp.enable_pipe("entity_ruler")
+    elif "entity_ruler" not in nlp.disabled:
+        nlp.disable_pipe("entity_ruler")

@@ -198,7 +198,7 @@ class _Run:
         self.nlp = models.load(spec, events=self.with_events)
         report.load_seconds = time.perf_counter() - started
         if spec.is_blank:
-            _fill_ruler(self.nlp, patterns)
+            models.fill_ruler(self.nlp, patterns)
         self.patterns = PatternMatcher(self.nlp, patterns)
         self.mapper = LabelMapper(scheme)
         self.triggers = TriggerMatcher(self.nlp, scheme)
@@ -469,18 +469,6 @@ def suggest_project(
             }
         )
     return report
-
-
-def _fill_ruler(nlp, patterns: list[Pattern]) -> None:
-    """A blank pipeline's entity ruler holds the project's learned patterns (disabled when there are none)."""
-    ruler = nlp.get_pipe("entity_ruler")
-    ruler.clear()
-    if patterns:
-        ruler.add_patterns([{"label": label, "pattern": text} for label, text in patterns])
-        if "entity_ruler" in nlp.disabled:
-            nlp.enable_pipe("entity_ruler")
-    elif "entity_ruler" not in nlp.disabled:
-        nlp.disable_pipe("entity_ruler")
 
 
 def _has_work(project: Project, key: str, digest: str, patterns: list[Pattern]) -> bool:

@@ -347,8 +347,11 @@ def evaluate(
     texts = [ex.text for ex in dev]
     trained = spacy.load(model_folder)
     trained_docs = list(trained.pipe(texts))
-    with_events = any(ev.triggers for ev in scheme.events) or "spancat" in trained.pipe_names
-    base = models.load(models.resolve(base_name or project.model, project.language), events=with_events)
+    with_events = "spancat" in trained.pipe_names  # the lists match lemmas, the rules read the parse
+    base_spec = models.resolve(base_name or project.model, project.language)
+    base = models.load(base_spec, events=with_events)
+    if base_spec.is_blank:  # a blank base suggests nothing itself (learned patterns are scored on their own)
+        models.fill_ruler(base, [])
     base_docs = list(base.pipe(texts))
     out = Evaluation()
     if "ner" in trained.pipe_names:
