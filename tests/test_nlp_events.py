@@ -74,3 +74,39 @@ def test_scheme_without_events_loads_ner_only(tmp_path):
     assert report.events == 0
     assert report.entities_by_label == {"DATE": 1, "GPE": 1, "ORG": 1}
     project.close()
+
+
+def test_trained_triggers_replace_the_lists_for_their_types_and_trained_roles_go_to_the_nearest_trigger():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    matcher = TriggerMatcher(nlp, default_scheme())
+    text = "Gunmen ambushed a convoy in Herat. Officials say the attack failed. Kabul was calm."
+    doc = nlp(text)
+
+    def at(word: str, label: str, score: float = 0.9) -> tuple[int, int, str, float]:
+        k = text.index(word)
+        return (k, k + len(word), label, score)
+
+    # ATTACK's triggers come from the trained model ("ambushed", which the lists lack; "attack" only if it says
+    # so), STATEMENT's from the lists ("say"); a trained Place goes to the nearest trigger in its sentence,
+    # and a phrase whose sentence has no trigger ("Kabul") to none
+    found = suggest_events(
+        doc,
+        matcher,
+        100,
+        trained=[at("ambushed", "ATTACK", 0.81)],
+        trained_types=frozenset({"ATTACK"}),
+        trained_arguments=[at("Herat", "Place"), at("Kabul", "Place")],
+        trained_roles=frozenset({"Place"}),
+    )
+    shown = [(e.type, text[e.trigger_start - 100 : e.trigger_end - 100], e.source, e.score) for e in found]
+    assert shown == [("ATTACK", "ambushed", "trained", 0.81), ("STATEMENT", "say", "lexicon", None)]
+    herat = text.index("Herat") + 100
+    assert [(a.role, a.start, a.end) for a in found[0].arguments] == [("Place", herat, herat + 5)]
+    assert found[1].arguments == ()  # STATEMENT has a Place role, but Herat is in another sentence
+    # without a trained type the lists suggest every ATTACK trigger they know
+    listed = suggest_events(doc, matcher)
+    assert [(e.type, text[e.trigger_start : e.trigger_end], e.source) for e in listed] == [
+        ("STATEMENT", "say", "lexicon"),
+        ("ATTACK", "attack", "lexicon"),
+    ]

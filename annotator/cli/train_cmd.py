@@ -26,8 +26,8 @@ def register(sub) -> None:
     p.add_argument(
         "--components",
         default=None,
-        help="what to train, comma-separated: ner (entities), events (a span categorizer for event triggers), "
-        "stance (a text classifier); default: each the layer has enough examples for",
+        help="what to train, comma-separated: ner (entities), events (span categorizers for event triggers and "
+        "argument phrases), stance (a text classifier); default: each the layer has enough examples for",
     )
     p.add_argument(
         "--base",
@@ -85,11 +85,12 @@ def cmd_curve(args) -> int:
         print(json.dumps({"event": "curve_done", "points": points}), flush=True)
         return 0
     labels = sorted({label for p in points for label in p["f1"]})
-    print(f"{'share':>6} {'articles':>8} {'all':>6} " + " ".join(f"{label[:10]:>10}" for label in labels))
+    width = {label: max(6, len(label)) for label in labels}
+    print(f"{'share':>6} {'articles':>8} {'all':>6} " + " ".join(f"{label:>{width[label]}}" for label in labels))
     for p in points:
         print(
             f"{p['fraction']:>6.0%} {p['train_documents']:>8} {_fmt(p['f1_all']):>6} "
-            + " ".join(f"{_fmt(p['f1'].get(label)):>10}" for label in labels)
+            + " ".join(f"{_fmt(p['f1'].get(label)):>{width[label]}}" for label in labels)
         )
     print(f"(held-out F1 on the same {points[0]['dev_documents']} article(s) each time)")
     return 0
@@ -135,9 +136,15 @@ def cmd_train(args) -> int:
                 f"{type_:<14} {_fmt(f['trained']):>10} {_fmt(f['lexicon']):>8}   {result.event_choice.get(type_, '-')}"
             )
     if result.arguments:
-        print(f"\n{'argument role':<14} {'rules F1':>10} {'found':>6} {'marked':>7}   (on the marked triggers)")
-        for role, prf in result.arguments.items():
-            print(f"{role:<14} {_fmt(prf['f1']):>10} {prf['n_b']:>6} {prf['n_a']:>7}")
+        print(f"\n{'argument role':<14} {'trained F1':>10} {'rules F1':>8} {'marked':>7}   suggestions from")
+        for role, by_source in result.arguments.items():
+            f = {k: v["f1"] for k, v in by_source.items()}
+            marked = next(iter(by_source.values()))["n_a"]
+            print(
+                f"{role:<14} {_fmt(f.get('trained')):>10} {_fmt(f.get('rules')):>8} {marked:>7}   "
+                f"{result.argument_choice.get(role, '-')}"
+            )
+        print("(arguments scored on the held-out articles' own triggers)")
     if result.stance:
         print(f"\n{'stance target':<20} {'articles':>8} {'trained':>8} {'majority':>9}")
         for target, acc in result.stance.items():

@@ -20,6 +20,7 @@ from annotator.core.model import Argument, SuggestedEvent
 from annotator.core.scheme import Scheme
 
 TRIGGERS_KEY = "sc"  # where a trained span categorizer (spaCy's default key) puts the event triggers it finds
+ARGUMENTS_KEY = "arguments"  # where a second one puts argument phrases, labelled with their role
 THRESHOLD = 0.5  # a trained trigger is suggested from this score on (spaCy's default)
 
 AGENT_ROLES = ("Attacker", "Agent", "Speaker", "Participant")
@@ -174,18 +175,56 @@ class ArgumentFinder:
         return tuple(sorted(out.values()))
 
 
-def trained_triggers(doc: Doc, types: set[str], threshold: float = THRESHOLD) -> list[tuple[int, int, str, float]]:
-    """(start, end, type, score) in characters of the triggers a trained span categorizer found in `doc` with a
-    score of at least `threshold`, for the event types in `types`."""
-    group = doc.spans.get(TRIGGERS_KEY) if doc.spans is not None else None
+def trained_spans(
+    doc: Doc, labels: set[str], threshold: float = THRESHOLD, key: str = TRIGGERS_KEY
+) -> list[tuple[int, int, str, float]]:
+    """(start, end, label, score) in characters of the spans a trained span categorizer put under `key` (event
+    triggers labelled with their type, or argument phrases with their role) with a score of at least `threshold`,
+    for the labels in `labels`."""
+    group = doc.spans.get(key) if doc.spans is not None else None
     if group is None:
         return []
     scores = group.attrs.get("scores")
     out = []
     for i, span in enumerate(group):
         score = float(scores[i]) if scores is not None and i < len(scores) else 1.0
-        if span.label_ in types and score >= threshold:
+        if span.label_ in labels and score >= threshold:
             out.append((span.start_char, span.end_char, span.label_, round(score, 4)))
+    return out
+
+
+def trained_triggers(doc: Doc, types: set[str], threshold: float = THRESHOLD) -> list[tuple[int, int, str, float]]:
+    return trained_spans(doc, types, threshold, TRIGGERS_KEY)
+
+
+def attach_arguments(
+    doc: Doc,
+    triggers: Sequence[tuple[int, int, str]],
+    found: Sequence[tuple[int, int, str, float]],
+    roles_of: dict[str, tuple[str, ...]],
+) -> list[list[Argument]]:
+    """Each argument phrase a trained component found (start, end, role, score) goes to the nearest trigger
+    (start, end, type) in its sentence whose event type has that role; returns the arguments of each trigger.
+    Without sentence boundaries the whole doc is one sentence."""
+    sentences = doc.has_annotation("SENT_START") or doc.has_annotation("DEP")
+
+    def sentence(start: int, end: int) -> int:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        return span.sent.start if sentences and span is not None else 0
+
+    where = [sentence(s, e) for s, e, _ in triggers]
+    out: list[list[Argument]] = [[] for _ in triggers]
+    for start, end, role, _ in found:
+        home = sentence(start, end)
+        best, gap = None, None
+        for i, (ts, te, type_) in enumerate(triggers):
+            if where[i] != home or role not in roles_of.get(type_, ()) or (start < te and ts < end):
+                continue
+            distance = ts - end if end <= ts else start - te
+            if gap is None or distance < gap:
+                best, gap = i, distance
+        if best is not None:
+            out[best].append(Argument(role, start, end))
     return out
 
 
@@ -197,11 +236,15 @@ def suggest_events(
     with_arguments: bool = True,
     trained: Sequence[tuple[int, int, str, float]] = (),
     trained_types: frozenset[str] = frozenset(),
+    trained_arguments: Sequence[tuple[int, int, str, float]] = (),
+    trained_roles: frozenset[str] = frozenset(),
 ) -> list[SuggestedEvent]:
     """Event suggestions for one spaCy doc; offsets are shifted by `offset` (for pieces of long texts).
 
     Triggers of the types in `trained_types` come from `trained` (a trained span categorizer's triggers, in this
-    doc's characters), the others from the scheme's trigger lists; arguments come from the dependency rules.
+    doc's characters), the others from the scheme's trigger lists. Arguments of the roles in `trained_roles` come
+    from `trained_arguments` (a trained component's role phrases, each given to its nearest trigger), the others
+    from the dependency rules.
     """
     found: dict[SpacySpan, tuple[str, float | None]] = {}
     for trig in matcher.triggers(doc) if len(matcher) else []:
@@ -214,10 +257,15 @@ def suggest_events(
     if not found:
         return []
     finder = ArgumentFinder(doc) if with_arguments and doc.has_annotation("DEP") else None
+    triggers = sorted(filter_spans(list(found)), key=lambda t: t.start)
+    learned = attach_arguments(
+        doc, [(t.start_char, t.end_char, t.label_) for t in triggers], trained_arguments, matcher.roles
+    )
     events = []
-    for trig in sorted(filter_spans(list(found)), key=lambda t: t.start):
+    for trig, extra in zip(triggers, learned, strict=True):
         source, score = found[trig]
         args = finder.arguments(trig, matcher.roles[trig.label_]) if finder else ()
+        args = tuple(sorted({a for a in args if a.role not in trained_roles} | set(extra)))
         shifted = tuple(Argument(a.role, a.start + offset, a.end + offset) for a in args)
         start, end = trig.start_char + offset, trig.end_char + offset
         events.append(SuggestedEvent(trig.label_, start, end, shifted, source=source, score=score))

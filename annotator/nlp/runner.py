@@ -209,14 +209,16 @@ class _Run:
         # a model trained on the project (`annotator train`): its spans for the labels it scored best on
         self.trained, self.choice = None, {}
         self.trained_types: frozenset[str] = frozenset()
+        self.trained_roles: frozenset[str] = frozenset()
         self.trained_labels: frozenset[str] = frozenset()
         if trained is not None:
             import spacy
 
             self.trained, self.choice = spacy.load(trained[0]), dict(trained[1].get("choice", {}))
             self.trained_labels = frozenset(k for k, v in self.choice.items() if v == "trained")
-            events = trained[1].get("event_choice", {})
+            events, roles = trained[1].get("event_choice", {}), trained[1].get("argument_choice", {})
             self.trained_types = frozenset(k for k, v in events.items() if v == "trained")
+            self.trained_roles = frozenset(k for k, v in roles.items() if v == "trained")
             if "spancat" in self.trained.pipe_names:  # candidates below the threshold tell where it is unsure
                 spancat: Any = self.trained.get_pipe("spancat")
                 spancat.cfg["threshold"] = CANDIDATE
@@ -261,6 +263,14 @@ class _Run:
         from annotator.nlp.events import trained_triggers
 
         return trained_triggers(trained, set(self.trained_types))
+
+    def arguments_of(self, trained) -> list[tuple[int, int, str, float]]:
+        """The trained argument component's phrases (roles it scored best on) in the trained Doc of a piece."""
+        if trained is None or not self.trained_roles:
+            return []
+        from annotator.nlp.events import ARGUMENTS_KEY, trained_spans
+
+        return trained_spans(trained, set(self.trained_roles), key=ARGUMENTS_KEY)
 
     def entity_spans(self, doc, offset: int, trained=None) -> list[Span]:
         """The base model's spans, except for labels the trained model does better, which come from it."""
@@ -327,6 +337,8 @@ class _Run:
                     with_arguments=self.with_arguments,
                     trained=self.triggers_of(trained),
                     trained_types=self.trained_types,
+                    trained_arguments=self.arguments_of(trained),
+                    trained_roles=self.trained_roles,
                 )
                 del doc  # released before the next piece is parsed
                 seen += 1

@@ -48,6 +48,7 @@ def summary(project: Project) -> dict | None:
         return {
             name: {"source": choice.get(name), "f1": {src: prf.get("f1") for src, prf in by.items()}}
             for name, by in scores.items()
+            if name in choice  # (a run of an earlier version kept the rules' argument scores alone)
         }
 
     return {
@@ -61,6 +62,7 @@ def summary(project: Project) -> dict | None:
         "dev_documents": run["dev_documents"],
         "entities": sources(run.get("scores", {}), run.get("choice", {})),
         "events": sources(run.get("events", {}), run.get("event_choice", {})),
+        "arguments": sources(run.get("arguments", {}), run.get("argument_choice", {})),
         "stance": run.get("stance", {}),
     }
 
@@ -75,7 +77,8 @@ def summary_lines(info: dict) -> list[str]:
         f"trained model {info['name']} ({info['state']}): layer {info['layer']!r}, {info['train_documents']} "
         f"article(s), {info['dev_documents']} held out" + (f", {info['time'][:16]}" if info.get("time") else "")
     ]
-    for kind, rows in (("entity", info["entities"]), ("trigger", info["events"])):
+    kinds = (("entity", info["entities"]), ("trigger", info["events"]), ("argument", info.get("arguments", {})))
+    for kind, rows in kinds:
         for name, row in rows.items():
             others = ", ".join(f"{src} {f1(v)}" for src, v in row["f1"].items())
             lines.append(f"  {kind} {name}: from {row['source']} (held-out F1: {others})")

@@ -30,7 +30,7 @@ from annotator.core.project import Project
 from annotator.core.scoring import PRF
 from annotator.nlp import models
 from annotator.nlp.entities import LabelMapper, PatternMatcher, model_spans
-from annotator.nlp.events import TRIGGERS_KEY
+from annotator.nlp.events import ARGUMENTS_KEY, TRIGGERS_KEY
 from annotator.nlp.patterns import confirmed_patterns
 from annotator.nlp.trained import models_folder, trained_model  # noqa: F401 (re-exported)
 
@@ -38,6 +38,8 @@ MIN_DOCUMENTS = 10  # done articles a training needs
 MIN_EXAMPLES = 5  # spans a label needs to be learned (fewer: the label is named, and left to the base model)
 COMPONENTS = ("ner", "events", "stance")  # what `--components` accepts
 PIPES = {"ner": "ner", "events": "spancat", "stance": "textcat_multilabel"}  # the spaCy component of each
+ARGUMENTS = "arguments"  # with events: a second span categorizer, for argument phrases labelled with their role
+ARGUMENT_SIZES = [1, 2, 3, 4, 5, 6]  # argument phrases are longer than triggers ("the Afghan National Army")
 Progress = Callable[[dict], None]
 
 
@@ -69,7 +71,8 @@ class TrainResult:
     stance: dict[str, dict] = field(default_factory=dict)  # target -> held-out accuracy: trained, majority
     events: dict[str, dict[str, dict]] = field(default_factory=dict)  # event type -> source -> trigger PRF dict
     event_choice: dict[str, str] = field(default_factory=dict)  # event type -> "trained" | "lexicon"
-    arguments: dict[str, dict] = field(default_factory=dict)  # role -> PRF dict of the dependency rules
+    arguments: dict[str, dict[str, dict]] = field(default_factory=dict)  # role -> source -> PRF dict
+    argument_choice: dict[str, str] = field(default_factory=dict)  # role -> "trained" | "rules"
     components: tuple[str, ...] = ()
     base: str = ""  # the base pipeline compared with (and combined with in suggestions)
 
@@ -89,6 +92,7 @@ class TrainResult:
             "events": self.events,
             "event_choice": self.event_choice,
             "arguments": self.arguments,
+            "argument_choice": self.argument_choice,
             "components": list(self.components),
             "base": self.base,
         }
@@ -146,6 +150,9 @@ def _docbin(nlp, examples: list[Example], path: Path, components: tuple[str, ...
             triggers = {doc.char_span(e.trigger_start, e.trigger_end, label=e.type, alignment_mode="expand")
                         for e in ex.events}  # fmt: skip
             doc.spans[TRIGGERS_KEY] = sorted((t for t in triggers if t is not None), key=lambda t: (t.start, t.end))
+            phrases = {doc.char_span(a.start, a.end, label=a.role, alignment_mode="expand")
+                       for e in ex.events for a in e.arguments}  # fmt: skip
+            doc.spans[ARGUMENTS_KEY] = sorted((a for a in phrases if a is not None), key=lambda a: (a.start, a.end))
         if "stance" in components:
             for target, value in ex.stance.items():
                 for label in stance:
@@ -165,16 +172,36 @@ def _write_corpus(
     labels = stance_labels(project.scheme)
     _docbin(blank, train, work / "train.spacy", components, labels)
     _docbin(blank, dev, work / "dev.spacy", components, labels)
-    _config(project.language, work / "config.cfg", components)
+    arguments = "events" in components and sum(len(e.arguments) for ex in train for e in ex.events) >= MIN_EXAMPLES
+    _config(project.language, work / "config.cfg", components, arguments)
 
 
-def _config(lang: str, path: Path, components: tuple[str, ...]) -> None:
+def _config(lang: str, path: Path, components: tuple[str, ...], arguments: bool = False) -> None:
+    """spaCy's own config template for the components; with `arguments`, a second span categorizer (a copy of
+    the trigger one, listening to the same tok2vec) for argument phrases, weighed like the others."""
+    import copy
+
     from spacy.cli.init_config import init_config
 
     pipeline = [PIPES[c] for c in COMPONENTS if c in components]
     config = init_config(lang=lang, pipeline=pipeline, optimize="efficiency", gpu=False, pretraining=False)
     config["paths"]["train"] = "train.spacy"
     config["paths"]["dev"] = "dev.spacy"
+    if arguments and "spancat" in pipeline:
+        spancat = copy.deepcopy(config["components"]["spancat"])
+        spancat["spans_key"] = ARGUMENTS_KEY
+        spancat["suggester"]["sizes"] = ARGUMENT_SIZES
+        config["components"][ARGUMENTS] = spancat
+        names = list(config["nlp"]["pipeline"])
+        config["nlp"]["pipeline"] = [
+            *names[: names.index("spancat") + 1],
+            ARGUMENTS,
+            *names[names.index("spancat") + 1 :],
+        ]
+        weights = config["training"]["score_weights"]
+        weights[f"spans_{ARGUMENTS_KEY}_f"] = weights["spans_sc_f"]
+        for k in (f"spans_{ARGUMENTS_KEY}_p", f"spans_{ARGUMENTS_KEY}_r"):
+            weights[k] = 0.0
     config.to_disk(path)
 
 
@@ -232,7 +259,7 @@ def run_spacy_train_worker(args: list[str]) -> int:
     return 0
 
 
-Key = tuple[int, int, str]
+Key = tuple  # (start, end, label) of a span or trigger; (trigger start, end, type, start, end, role) of an argument
 
 
 def _prf_by_label(gold: list[set[Key]], predicted: list[set[Key]], labels: list[str]) -> dict[str, PRF]:
@@ -240,8 +267,8 @@ def _prf_by_label(gold: list[set[Key]], predicted: list[set[Key]], labels: list[
     out = {label: PRF() for label in labels}
     for gk, pk in zip(gold, predicted, strict=True):
         for label in labels:
-            a = {k for k in gk if k[2] == label}
-            b = {k for k in pk if k[2] == label}
+            a = {k for k in gk if k[-1] == label}
+            b = {k for k in pk if k[-1] == label}
             out[label] += PRF(len(a & b), len(a), len(b))
     return out
 
@@ -286,6 +313,7 @@ class Evaluation:
     events: dict = field(default_factory=dict)
     event_choice: dict = field(default_factory=dict)
     arguments: dict = field(default_factory=dict)
+    argument_choice: dict = field(default_factory=dict)
 
 
 def _stance_accuracy(project: Project, docs: list, dev: list[Example], train: list[Example]) -> dict[str, dict]:
@@ -308,28 +336,32 @@ def _stance_accuracy(project: Project, docs: list, dev: list[Example], train: li
     return out
 
 
-def _argument_scores(project: Project, base_docs: list, dev: list[Example]) -> dict[str, dict]:
-    """Per role: the dependency rules' arguments for the held-out articles' own triggers against theirs."""
-    from annotator.nlp.events import ArgumentFinder
+def _argument_keys(project: Project, base_docs: list, trained_docs: list, dev: list[Example]) -> dict:
+    """Per source ("rules": the dependency rules, "trained": a trained component's role phrases given to the
+    nearest trigger), the arguments it proposes for the held-out articles' own triggers, as keys; and theirs."""
+    from annotator.nlp.events import ARGUMENTS_KEY, ArgumentFinder, attach_arguments, trained_spans
 
-    per: dict[str, PRF] = {}
-    for doc, ex in zip(base_docs, dev, strict=True):
-        if not ex.events:
-            continue
-        finder = ArgumentFinder(doc)
-        for event in ex.events:
-            kind = project.scheme.event(event.type)
-            trigger = doc.char_span(event.trigger_start, event.trigger_end, alignment_mode="expand")
-            if kind is None or trigger is None:
-                continue
-            found = {(a.start, a.end, a.role) for a in finder.arguments(trigger, kind.roles)}
-            wanted = {(a.start, a.end, a.role) for a in event.arguments}
-            for role in kind.roles:
-                a = {k for k in wanted if k[2] == role}
-                b = {k for k in found if k[2] == role}
-                acc = per.setdefault(role, PRF())
-                acc += PRF(len(a & b), len(a), len(b))
-    return {role: prf.to_dict() for role, prf in per.items() if prf.n_a or prf.n_b}
+    roles_of = {ev.type: ev.roles for ev in project.scheme.events}
+    roles = {r for ev in project.scheme.events for r in ev.roles}
+    out: dict[str, list[set]] = {"gold": [], "rules": [], "trained": []}
+    for base_doc, trained_doc, ex in zip(base_docs, trained_docs, dev, strict=True):
+        events = [e for e in ex.events if e.type in roles_of]
+        triggers = [(e.trigger_start, e.trigger_end, e.type) for e in events]
+        pairs = zip(triggers, events, strict=True)
+        out["gold"].append({(*t, a.start, a.end, a.role) for t, e in pairs for a in e.arguments})
+        rules: set = set()
+        if base_doc.has_annotation("DEP"):
+            finder = ArgumentFinder(base_doc)
+            for t in triggers:
+                span = base_doc.char_span(t[0], t[1], alignment_mode="expand")
+                if span is not None:
+                    rules |= {(*t, a.start, a.end, a.role) for a in finder.arguments(span, roles_of[t[2]])}
+        out["rules"].append(rules)
+        found = trained_spans(trained_doc, roles, key=ARGUMENTS_KEY)
+        attached = attach_arguments(base_doc, triggers, found, roles_of)
+        given = zip(triggers, attached, strict=True)
+        out["trained"].append({(*t, a.start, a.end, a.role) for t, args in given for a in args})
+    return out
 
 
 def evaluate(
@@ -373,8 +405,13 @@ def evaluate(
         }
         gold = [{(e.trigger_start, e.trigger_end, e.type) for e in ex.events} for ex in dev]
         out.events, out.event_choice = _score_sources(gold, sources, types, keep="lexicon")
+        keys = _argument_keys(project, base_docs, trained_docs, dev)
+        sources = {"trained": keys["trained"]} if ARGUMENTS in trained.pipe_names else {}
         if models.has_parser(base):
-            out.arguments = _argument_scores(project, base_docs, dev)
+            sources["rules"] = keys["rules"]
+        if sources:
+            roles = sorted({r for ev in scheme.events for r in ev.roles})
+            out.arguments, out.argument_choice = _score_sources(keys["gold"], sources, roles, keep="rules")
     if "textcat_multilabel" in trained.pipe_names:
         out.stance = _stance_accuracy(project, trained_docs, dev, train)
     return out
@@ -503,7 +540,8 @@ def train_project(
         ev = evaluate(project, best, held, train, base_name)
         result = TrainResult(
             name, target, prepared.layer, len(train), len(held), time.monotonic() - started, stopped, ev.scores,
-            ev.choice, prepared.too_few(), ev.stance, ev.events, ev.event_choice, ev.arguments, chosen, base_spec.key,
+            ev.choice, prepared.too_few(), ev.stance, ev.events, ev.event_choice, ev.arguments, ev.argument_choice, chosen,
+            base_spec.key,
         )  # fmt: skip
         (best / "annotator.json").write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8")
         if target.exists():
