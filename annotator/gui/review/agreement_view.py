@@ -157,8 +157,9 @@ class HeatMap(QWidget):
         painter.fillRect(self.rect(), self.palette().base())
         text = self.palette().text().color()
         if not self.counts:
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap  # a narrow panel wraps, never clips
             painter.drawText(
-                self.rect(), Qt.AlignmentFlag.AlignCenter, "no label confusion: same boundaries, same labels"
+                self.rect().adjusted(6, 0, -6, 0), flags, "no label confusion: same boundaries, same labels"
             )
             painter.end()
             return
