@@ -214,11 +214,15 @@ class _Run:
         if trained is not None:
             import spacy
 
-            self.trained, self.choice = spacy.load(trained[0]), dict(trained[1].get("choice", {}))
+            run = trained[1]
+            self.choice = dict(run.get("choice", {}))
             self.trained_labels = frozenset(k for k, v in self.choice.items() if v == "trained")
-            events, roles = trained[1].get("event_choice", {}), trained[1].get("argument_choice", {})
+            events, roles = run.get("event_choice", {}), run.get("argument_choice", {})
             self.trained_types = frozenset(k for k, v in events.items() if v == "trained")
             self.trained_roles = frozenset(k for k, v in roles.items() if v == "trained")
+            # a component no label, type or role is taken from is not run (the argument one costs the most)
+            unused = {"ner": self.trained_labels, "spancat": self.trained_types, "arguments": self.trained_roles}
+            self.trained = spacy.load(trained[0], disable=[name for name, used in unused.items() if not used])
             if "spancat" in self.trained.pipe_names:  # candidates below the threshold tell where it is unsure
                 spancat: Any = self.trained.get_pipe("spancat")
                 spancat.cfg["threshold"] = CANDIDATE
@@ -238,21 +242,31 @@ class _Run:
                 out[target] = (value, round(score, 4))
         return out
 
+    def run_trained(self, texts: list[str]) -> list:
+        """The trained pipeline's Docs of a batch of pieces (None each without a trained model), in one pass, with
+        the beam's scores of its entity candidates (for the certainty) attached as `user_data["entity_scores"]`."""
+        if self.trained is None:
+            return [None] * len(texts)
+        docs = list(self.trained.pipe(texts, batch_size=max(1, len(texts))))
+        if self.trained_labels and "ner" in self.trained.pipe_names:
+            ner: Any = self.trained.get_pipe("ner")
+            for doc, scored in zip(docs, ner.scored_ents(ner.beam_parse(docs, beam_width=BEAM_WIDTH)), strict=True):
+                doc.user_data["entity_scores"] = scored
+        return docs
+
     def certainty(self, trained) -> float | None:
         """How sure the trained model is of its least sure decision in this doc (its pieces: the lowest):
-        max(p, 1 - p) of each entity candidate of a label it suggests (scored by a beam) and each trigger
-        candidate, and the score of each stance target's suggested value. None without a trained model."""
+        max(p, 1 - p) of each entity candidate of a label it suggests (scored by a beam, see run_trained) and each
+        trigger candidate, and the score of each stance target's suggested value. None without a trained model."""
         if trained is None or self.trained is None:
             return None
         from annotator.nlp.events import trained_triggers
 
         sure = [max(p, 1 - p) for *_, p in trained_triggers(trained, set(self.trained_types), CANDIDATE)]
-        if self.trained_labels and "ner" in self.trained.pipe_names:
-            ner: Any = self.trained.get_pipe("ner")
-            [scored] = ner.scored_ents(ner.beam_parse([trained], beam_width=BEAM_WIDTH))
-            sure += [
-                max(p, 1 - p) for (_, _, label), p in scored.items() if label in self.trained_labels and p >= CANDIDATE
-            ]
+        scored = trained.user_data.get("entity_scores", {})
+        sure += [
+            max(p, 1 - p) for (_, _, label), p in scored.items() if label in self.trained_labels and p >= CANDIDATE
+        ]
         sure += [score for _, score in self.stance(trained).values()]
         return round(min(sure), 4) if sure else 1.0
 
@@ -320,9 +334,10 @@ class _Run:
         certainty: float | None = None
         seen = 0
         for batch in _char_batches(pieces(), batch_size, BATCH_CHARS):
+            trained_docs = iter(self.run_trained([text for text, _ in batch]))
             for doc, (doc_id, offset) in self.nlp.pipe(batch, batch_size=len(batch), as_tuples=True):
                 self.report.tokens += len(doc)
-                trained = self.trained(doc.text) if self.trained is not None else None  # once per piece
+                trained = next(trained_docs)
                 found = self.entity_spans(doc, offset, trained)
                 if offset == 0:  # the article's stance, from its (first) piece
                     stance = self.stance(trained)
