@@ -7,7 +7,7 @@ import spacy
 from annotator.core.project import Project
 from annotator.core.scheme import default_scheme
 from annotator.nlp import models
-from annotator.nlp.events import TriggerMatcher, suggest_events
+from annotator.nlp.events import TriggerMatcher, best_spans, suggest_events
 from annotator.nlp.runner import suggest_project
 from tests.conftest import SAMPLES
 from tests.nlp_pipelines import add_documents
@@ -110,3 +110,17 @@ def test_trained_triggers_replace_the_lists_for_their_types_and_trained_roles_go
         ("STATEMENT", "say", "lexicon"),
         ("ATTACK", "attack", "lexicon"),
     ]
+
+
+def test_overlapping_trained_candidates_are_resolved_by_score_not_length():
+    found = [(0, 8, "ATTACK", 0.99), (0, 17, "ATTACK", 0.52), (9, 17, "Target", 0.7), (30, 35, "ATTACK", 0.6)]
+    assert best_spans(found) == [(0, 8, "ATTACK", 0.99), (9, 17, "Target", 0.7), (30, 35, "ATTACK", 0.6)]
+    nlp = spacy.blank("en")
+    text = "ambushed a convoy"
+    events = suggest_events(
+        nlp(text),
+        TriggerMatcher(nlp, default_scheme()),
+        trained=best_spans(found[:2]),
+        trained_types=frozenset({"ATTACK"}),
+    )
+    assert [(text[e.trigger_start : e.trigger_end], e.score) for e in events] == [("ambushed", 0.99)]

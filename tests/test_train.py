@@ -11,6 +11,7 @@ import pytest
 
 from annotator.core.errors import ModelError
 from annotator.core.project import Project
+from annotator.core.scheme import scheme_from_dict
 from annotator.nlp.training import TrainingError, models_folder, trained_model
 
 PEOPLE = ["Zabihullah Mujahid", "Bismillah Mohammadi", "Ashraf Ghani", "Amrullah Saleh"]
@@ -96,7 +97,8 @@ def test_too_few_done_articles_say_so(cli, tmp_path):
 def test_components_the_layer_lacks_examples_of_are_refused_naming_them(cli, tmp_path):
     path = project_with(cli, tmp_path, corpus(12))
     result = cli("train", path, "--components", "ner,events")
-    assert result.code == 1 and "no event type has 5 triggers (GPE 24, PERSON 12, WEAPON 24)" in result.err
+    assert result.code == 1 and "no event type has 5 triggers (no event triggers)" in result.err
+    assert "in the 10 training articles of 'alice'" in result.err  # 2 of the 12 are held out
     unknown = cli("train", path, "--components", "ner,relations")
     assert unknown.code == 1 and "--components relations: choose from ner, events, stance" in unknown.err
     stance = cli("train", path, "--components", "stance")
@@ -318,6 +320,10 @@ def test_event_triggers_are_trained_scored_against_the_lists_and_suggested_from_
     assert f"trigger ATTACK: from trained (held-out F1: trained {attack['trained']['f1']:.3f}" in stats.out
     info = json.loads(cli("stats", path, "--json").out)["trained_model"]
     assert info["events"]["ATTACK"]["source"] == "trained" and info["state"] == "in use"
+    # the curve scores only what is trained: with --components events, the event types
+    curve = cli("train", path, "--curve", "--components", "events", "--max-steps", "20", "--progress", "json")
+    points = json.loads(curve.out.strip().splitlines()[-1])["points"]
+    assert len(points) == 4 and all(set(p["f1"]) == {"ATTACK"} for p in points), points
     # the window: the model information, and each suggested trigger's source and score in the event list
     window = window_on(path, annotator="bob")
     lines = window.model_information()
@@ -330,6 +336,19 @@ def test_event_triggers_are_trained_scored_against_the_lists_and_suggested_from_
     rows = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
     [row] = [r for r in rows if r.text(0).startswith("ATTACK \u201cambushed")]
     assert row.text(1) == f"suggested {ambush.score:.2f}" and "trained" in row.toolTip(1)
+    window.close()
+    # a scheme without trigger lists: the trained triggers still get the rules' arguments (the parser is loaded)
+    with Project.open(path) as project:
+        data = project.scheme.to_dict()
+        for event in data["events"]:
+            event["triggers"] = []
+        project.set_scheme(scheme_from_dict(data))
+    assert cli("suggest", path, "--progress", "none").code == 0
+    with Project.open(path, readonly=True) as project:
+        again = [(d, e) for d in project.document_ids() for e in project.suggestions(d).events]
+    again = [(d, e) for d, e in again if text[d][e.trigger_start : e.trigger_end] == "ambushed"]
+    assert len(again) == len(ambushes)
+    assert {text[d][a.start : a.end] for d, e in again for a in e.arguments if a.role == "Attacker"} == {"Gunmen"}
 
 
 @pytest.mark.slow

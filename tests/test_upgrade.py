@@ -71,3 +71,29 @@ def test_a_colleagues_first_version_file_merges_and_is_not_written(tmp_path, cli
     assert hashlib.sha256(theirs.read_bytes()).hexdigest() == before
     with Project.open(mine, readonly=True) as project:
         assert [s.label for s in project.annotation("a2", "bob").spans] == ["GPE"]
+
+
+def test_suggestions_of_a_trained_model_are_recomputed_after_the_upgrade_that_adds_certainty(tmp_path, cli):
+    """m006 adds each article's certainty; what a trained model suggested before it has none, so it is dropped
+    from the cache (recomputed by the next run) while the base pipeline's cached suggestions stay."""
+    path = make_project(tmp_path, {"a2": PLAIN})
+    conn = sqlite3.connect(path)
+    with conn:
+        for model in ("base@1", "base@1+m1", "base@1+other"):
+            conn.execute(
+                "INSERT INTO suggestion_cache(document_id, model, text_hash, created_at) VALUES ('a2', ?, 'h', 't')",
+                [model],
+            )
+        record = '{"name": "m1", "layer": "a", "folder": "/m", "train_documents": 8, "dev_documents": 2}'
+        conn.execute(
+            "INSERT INTO training_runs(time, name, layer, folder, record) VALUES ('t', 'm1', 'a', '/m', ?)", [record]
+        )
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_suggestion_sources'")
+        for sql in LATER["m006_suggestion_sources"]:
+            conn.execute(sql)
+    conn.close()
+    assert cli("stats", path).code == 0
+    conn = sqlite3.connect(path)
+    kept = sorted(r[0] for r in conn.execute("SELECT model FROM suggestion_cache"))
+    conn.close()
+    assert kept == ["base@1", "base@1+other"]

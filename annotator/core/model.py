@@ -128,7 +128,7 @@ class Suggestions:
     spans: list[Span] = field(default_factory=list)
     events: list[SuggestedEvent] = field(default_factory=list)
     stance: dict[str, tuple[str, float]] = field(default_factory=dict)  # target -> (value, score) of a classifier
-    certainty: float | None = None  # how sure a trained model is of its least sure decision here (0.5 .. 1)
+    certainty: float | None = None  # how sure a trained model is of its least sure decision here (0 .. 1)
 
 
 @dataclass(frozen=True)

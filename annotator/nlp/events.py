@@ -193,6 +193,16 @@ def trained_spans(
     return out
 
 
+def best_spans(found: Sequence[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
+    """A span categorizer's overlapping candidates ("ambushed" 0.99, "ambushed a convoy" 0.52) resolved by
+    score: the highest first, then each one that overlaps none kept; in text order."""
+    kept: list[tuple[int, int, str, float]] = []
+    for cand in sorted(found, key=lambda c: (-c[3], c[0], c[1])):
+        if all(cand[1] <= k[0] or k[1] <= cand[0] for k in kept):
+            kept.append(cand)
+    return sorted(kept)
+
+
 def trained_triggers(doc: Doc, types: set[str], threshold: float = THRESHOLD) -> list[tuple[int, int, str, float]]:
     return trained_spans(doc, types, threshold, TRIGGERS_KEY)
 

@@ -193,7 +193,11 @@ class _Run:
 
         self.project, self.spec, self.report = project, spec, report
         scheme = project.scheme
-        self.with_events = any(ev.triggers for ev in scheme.events)
+        # the parser, tagger and lemmatizer serve the trigger lists and the argument rules (and the sentences that
+        # learned argument phrases are given to triggers in): needed with trigger lists or trained triggers
+        run = trained[1] if trained is not None else {}
+        learned = {**run.get("event_choice", {}), **run.get("argument_choice", {})}
+        self.with_events = any(ev.triggers for ev in scheme.events) or "trained" in learned.values()
         started = time.perf_counter()
         self.nlp = models.load(spec, events=self.with_events)
         report.load_seconds = time.perf_counter() - started
@@ -254,10 +258,11 @@ class _Run:
                 doc.user_data["entity_scores"] = scored
         return docs
 
-    def certainty(self, trained) -> float | None:
-        """How sure the trained model is of its least sure decision in this doc (its pieces: the lowest):
-        max(p, 1 - p) of each entity candidate of a label it suggests (scored by a beam, see run_trained) and each
-        trigger candidate, and the score of each stance target's suggested value. None without a trained model."""
+    def certainty(self, trained, with_stance: bool = True) -> float | None:
+        """How sure the trained model is of its least sure decision in this doc (0 .. 1; an article's pieces: the
+        lowest): max(p, 1 - p) of each entity candidate of a label it suggests (scored by a beam, see run_trained)
+        and each trigger candidate, and (`with_stance`: the article's first piece) the score of each stance
+        target's suggested value. None without a trained model."""
         if trained is None or self.trained is None:
             return None
         from annotator.nlp.events import trained_triggers
@@ -267,24 +272,25 @@ class _Run:
         sure += [
             max(p, 1 - p) for (_, _, label), p in scored.items() if label in self.trained_labels and p >= CANDIDATE
         ]
-        sure += [score for _, score in self.stance(trained).values()]
+        if with_stance:
+            sure += [score for _, score in self.stance(trained).values()]
         return round(min(sure), 4) if sure else 1.0
 
     def triggers_of(self, trained) -> list[tuple[int, int, str, float]]:
         """The trained span categorizer's triggers (types it scored best on) in the trained Doc of a piece."""
         if trained is None or not self.trained_types:
             return []
-        from annotator.nlp.events import trained_triggers
+        from annotator.nlp.events import best_spans, trained_triggers
 
-        return trained_triggers(trained, set(self.trained_types))
+        return best_spans(trained_triggers(trained, set(self.trained_types)))
 
     def arguments_of(self, trained) -> list[tuple[int, int, str, float]]:
         """The trained argument component's phrases (roles it scored best on) in the trained Doc of a piece."""
         if trained is None or not self.trained_roles:
             return []
-        from annotator.nlp.events import ARGUMENTS_KEY, trained_spans
+        from annotator.nlp.events import ARGUMENTS_KEY, best_spans, trained_spans
 
-        return trained_spans(trained, set(self.trained_roles), key=ARGUMENTS_KEY)
+        return best_spans(trained_spans(trained, set(self.trained_roles), key=ARGUMENTS_KEY))
 
     def entity_spans(self, doc, offset: int, trained=None) -> list[Span]:
         """The base model's spans, except for labels the trained model does better, which come from it."""
@@ -341,7 +347,7 @@ class _Run:
                 found = self.entity_spans(doc, offset, trained)
                 if offset == 0:  # the article's stance, from its (first) piece
                     stance = self.stance(trained)
-                piece_certainty = self.certainty(trained)
+                piece_certainty = self.certainty(trained, with_stance=offset == 0)
                 if piece_certainty is not None:
                     certainty = piece_certainty if certainty is None else min(certainty, piece_certainty)
                 spans += merge(self.patterns.spans(doc, offset), found)

@@ -339,7 +339,7 @@ def _stance_accuracy(project: Project, docs: list, dev: list[Example], train: li
 def _argument_keys(project: Project, base_docs: list, trained_docs: list, dev: list[Example]) -> dict:
     """Per source ("rules": the dependency rules, "trained": a trained component's role phrases given to the
     nearest trigger), the arguments it proposes for the held-out articles' own triggers, as keys; and theirs."""
-    from annotator.nlp.events import ARGUMENTS_KEY, ArgumentFinder, attach_arguments, trained_spans
+    from annotator.nlp.events import ARGUMENTS_KEY, ArgumentFinder, attach_arguments, best_spans, trained_spans
 
     roles_of = {ev.type: ev.roles for ev in project.scheme.events}
     roles = {r for ev in project.scheme.events for r in ev.roles}
@@ -357,7 +357,7 @@ def _argument_keys(project: Project, base_docs: list, trained_docs: list, dev: l
                 if span is not None:
                     rules |= {(*t, a.start, a.end, a.role) for a in finder.arguments(span, roles_of[t[2]])}
         out["rules"].append(rules)
-        found = trained_spans(trained_doc, roles, key=ARGUMENTS_KEY)
+        found = best_spans(trained_spans(trained_doc, roles, key=ARGUMENTS_KEY))
         attached = attach_arguments(base_doc, triggers, found, roles_of)
         given = zip(triggers, attached, strict=True)
         out["trained"].append({(*t, a.start, a.end, a.role) for t, args in given for a in args})
@@ -373,7 +373,7 @@ def evaluate(
     arguments; per stance target, the classifier's accuracy against the majority value. And the best sources."""
     import spacy
 
-    from annotator.nlp.events import TriggerMatcher, trained_triggers
+    from annotator.nlp.events import TriggerMatcher, best_spans, trained_triggers
 
     scheme = project.scheme
     texts = [ex.text for ex in dev]
@@ -400,7 +400,9 @@ def evaluate(
         types = [ev.type for ev in scheme.events]
         lexicon = TriggerMatcher(base, scheme)
         sources = {
-            "trained": [{(s, e, t) for s, e, t, _ in trained_triggers(d, set(types))} for d in trained_docs],
+            "trained": [
+                {(s, e, t) for s, e, t, _ in best_spans(trained_triggers(d, set(types)))} for d in trained_docs
+            ],
             "lexicon": [{(t.start_char, t.end_char, t.label_) for t in lexicon.triggers(d)} for d in base_docs],
         }
         gold = [{(e.trigger_start, e.trigger_end, e.type) for e in ex.events} for ex in dev]
@@ -435,7 +437,7 @@ class Prepared:
         return [self.examples[i] for i in self.dev_ids]
 
     def too_few(self) -> dict[str, int]:
-        counts = {**self.labels, **self.types}
+        counts = {**self.labels, **{f"{t} triggers": n for t, n in self.types.items()}}  # a type named like a label
         return {name: n for name, n in sorted(counts.items()) if 0 < n < MIN_EXAMPLES}
 
     def with_stance(self) -> int:
@@ -465,9 +467,10 @@ def _prepare(project: Project, annotator: str | None, gold: bool, dev: float, se
         ann = project.annotation(doc_id, layer)
         examples[doc_id] = Example(project.document(doc_id).text, ann.spans, dict(ann.stance), ann.events)
     scheme = project.scheme
-    labels = Counter(s.label for ex in examples.values() for s in ex.spans if s.label in scheme.entity_labels)
-    types = Counter(e.type for ex in examples.values() for e in ex.events if scheme.event(e.type))
     train_ids, dev_ids = _split(done, dev, seed)
+    training = [examples[i] for i in train_ids]  # what a component learns from: the held-out articles do not count
+    labels = Counter(s.label for ex in training for s in ex.spans if s.label in scheme.entity_labels)
+    types = Counter(e.type for ex in training for e in ex.events if scheme.event(e.type))
     return Prepared(layer, examples, train_ids, dev_ids, labels, types)
 
 
@@ -478,8 +481,13 @@ def _components(project: Project, prepared: Prepared, asked: tuple[str, ...] | N
     if unknown:
         raise TrainingError(f"--components {','.join(unknown)}: choose from {', '.join(COMPONENTS)}")
     possible = prepared.trainable()
-    where = f"{project.path}: in the done articles of {prepared.layer!r}"
-    counts = ", ".join(f"{k} {v}" for k, v in sorted({**prepared.labels, **prepared.types}.items())) or "no spans"
+    where = f"{project.path}: in the {len(prepared.train_ids)} training articles of {prepared.layer!r}"
+
+    def listed(counts: Counter[str], none: str) -> str:
+        return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or none
+
+    labels, types = listed(prepared.labels, "no entity spans"), listed(prepared.types, "no event triggers")
+    counts = f"{labels}; {types}"
     if not asked:
         if not possible:
             raise TrainingError(
@@ -488,8 +496,8 @@ def _components(project: Project, prepared: Prepared, asked: tuple[str, ...] | N
             )
         return possible
     reasons = {
-        "ner": f"no entity label has {MIN_EXAMPLES} examples ({counts})",
-        "events": f"no event type has {MIN_EXAMPLES} triggers ({counts})",
+        "ner": f"no entity label has {MIN_EXAMPLES} examples ({labels})",
+        "events": f"no event type has {MIN_EXAMPLES} triggers ({types})",
         "stance": f"{prepared.with_stance()} training article(s) have a stance; the stance classifier needs at "
         f"least {MIN_EXAMPLES}",
     }
@@ -574,7 +582,7 @@ def learning_curve(
     unchanged."""
     import spacy
 
-    from annotator.nlp.events import trained_triggers
+    from annotator.nlp.events import best_spans, trained_triggers
 
     prepared = _prepare(project, annotator, gold, dev, seed)
     chosen = tuple(c for c in _components(project, prepared, components) if c != "stance")
@@ -583,9 +591,14 @@ def learning_curve(
     order = list(prepared.train_ids)
     random.Random(seed).shuffle(order)
     scheme = project.scheme
-    labels, types = list(scheme.entity_labels), [ev.type for ev in scheme.events]
+    # only what is trained is scored: entity labels with ner, event types with events
+    labels = list(scheme.entity_labels) if "ner" in chosen else []
+    types = [ev.type for ev in scheme.events] if "events" in chosen else []
     held = prepared.dev()
-    wanted = [_keys(ex.spans) | {(e.trigger_start, e.trigger_end, e.type) for e in ex.events} for ex in held]
+    wanted = [
+        (_keys(ex.spans) if labels else set()) | {(e.trigger_start, e.trigger_end, e.type) for e in ex.events if types}
+        for ex in held
+    ]
     folder = models_folder(project)
     folder.mkdir(exist_ok=True)
     points = []
@@ -602,7 +615,8 @@ def learning_curve(
             predicted = []
             for doc in trained.pipe(ex.text for ex in held):
                 found = _keys(model_spans(doc, mapper)) if "ner" in chosen else set()
-                predicted.append(found | {(s, e, t) for s, e, t, _ in trained_triggers(doc, set(types))})
+                triggers = best_spans(trained_triggers(doc, set(types)))
+                predicted.append(found | {(s, e, t) for s, e, t, _ in triggers})
             scored = _prf_by_label(wanted, predicted, labels + [t for t in types if t not in labels])
             total = PRF()
             for prf in scored.values():

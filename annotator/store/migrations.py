@@ -237,12 +237,17 @@ def m005_suggested_stance(db: Database) -> None:
 def m006_suggestion_sources(db: Database) -> None:
     # Event suggestions say where they come from (the trigger lists or a trained span categorizer, with its
     # score), and each article's suggestions carry the trained model's certainty ("least certain first").
+    # Suggestions already computed with a trained model (key "BASE+NAME") have no certainty: they are recomputed
+    # by the next suggestion run, as a new training would have them.
     _run(
         db,
         """
         ALTER TABLE suggested_events ADD COLUMN source TEXT NOT NULL DEFAULT 'lexicon';
         ALTER TABLE suggested_events ADD COLUMN score REAL;
         ALTER TABLE suggestion_cache ADD COLUMN certainty REAL;
+        DELETE FROM suggestion_cache WHERE EXISTS (
+            SELECT 1 FROM training_runs t WHERE substr(suggestion_cache.model, -length(t.name) - 1) = '+' || t.name
+        );
         """,
     )
 
