@@ -452,7 +452,8 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         """Where suggestions come from: the base pipeline, and the trained model's choice per label."""
         if self.project is None:
             return []
-        lines = [f"base pipeline: {self.project.model or 'auto'}"]
+        model = self.project.suggestion_model() or self.project.model or "auto (none computed yet)"
+        lines = [f"suggestions: {model}"]
         info = trained_summary(self.project)
         return lines + (summary_lines(info) if info else ["no model trained on this project yet"])
 

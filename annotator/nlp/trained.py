@@ -75,7 +75,9 @@ def summary_lines(info: dict) -> list[str]:
 
     lines = [
         f"trained model {info['name']} ({info['state']}): layer {info['layer']!r}, {info['train_documents']} "
-        f"article(s), {info['dev_documents']} held out" + (f", {info['time'][:16]}" if info.get("time") else "")
+        f"article(s), {info['dev_documents']} held out"
+        + (f", compared with {info['base']}" if info.get("base") else "")
+        + (f", {info['time'][:16]}" if info.get("time") else "")
     ]
     kinds = (("entity", info["entities"]), ("trigger", info["events"]), ("argument", info.get("arguments", {})))
     for kind, rows in kinds:

@@ -1,7 +1,7 @@
 """Set up the window for the README screenshots, then leave it open for `/work/shared/tools/screenshot`.
 
 usage: python docs/screenshots/scenes.py PROJECT SCENE
-    (SCENE: main, relabel, shortcuts, events, dari, emoji, agreement, review, train)
+    (SCENE: main, relabel, shortcuts, events, dari, emoji, agreement, review, train, trained)
 The dari, emoji, agreement and review scenes create PROJECT themselves (it must not exist yet); agreement imports
 the sample articles with three annotators' spans, events and stance (JSONL, as tests/test_agreement_spans.py builds
 its projects) and opens the Agreement view; review builds three annotators' layers on the first sample article.
@@ -261,6 +261,49 @@ def prepare_training(path: str) -> None:
             raise SystemExit("could not build the training project")
 
 
+def prepare_trained(path: str) -> None:
+    """A project trained on 30 done articles whose ATTACK trigger ("ambushed") and Place the scheme's lists and
+    rules miss, then suggested: a new article shows the trained triggers with their scores."""
+    import json
+    import random
+    import tempfile
+    from pathlib import Path
+
+    from annotator.cli import main as cli
+
+    rng = random.Random(0)
+    places, people = ["Kabul", "Herat", "Kandahar", "Kunduz", "Ghazni"], ["Ashraf Ghani", "Amrullah Saleh"]
+    lines = [
+        {
+            "id": "new",
+            "text": "Militants ambushed a police patrol in Ghazni on Monday. Officials in Ghazni said the attack "
+            "killed three officers; Amrullah Saleh condemned the assault.",
+        }
+    ]
+    for i in range(30):
+        q, p = rng.choice(places), rng.choice(people)
+        text = f"Gunmen ambushed a convoy in {q}. {p} said the attack on the convoy in {q} was repelled."
+        ambush, attack, at = text.index("ambushed"), text.index("attack"), text.index(q)
+        spans = [
+            {"start": k, "end": k + len(x), "label": label}
+            for x, label in ((q, "GPE"), (p, "PERSON"))
+            for k in (text.index(x), text.rindex(x))
+        ]
+        events = [
+            {"type": "ATTACK", "trigger": {"start": ambush, "end": ambush + 8},
+             "arguments": [{"role": "Place", "start": at, "end": at + len(q)}]},
+            {"type": "ATTACK", "trigger": {"start": attack, "end": attack + 6}, "arguments": []},
+        ]  # fmt: skip
+        lines.append({"id": f"a{i:02d}", "text": text, "annotator": "alice", "status": "done",
+                      "spans": list({(s["start"], s["label"]): s for s in spans}.values()), "events": events})  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl = Path(tmp) / "articles.jsonl"
+        jsonl.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+        steps = ["train", path, "--max-steps", "150", "--name", "attacks", "--progress", "none"]
+        if cli(["new", path]) or cli(["import", path, str(jsonl)]) or cli(steps) or cli(["suggest", path]):
+            raise SystemExit("could not build the trained project")
+
+
 def main() -> int:
     project, scene = sys.argv[1], sys.argv[2]
     if scene == "agreement":
@@ -291,6 +334,8 @@ def main() -> int:
         prepare_review(project)
     elif scene == "train":
         prepare_training(project)
+    elif scene == "trained":
+        prepare_trained(project)
     app = ensure_app()
     window = open_window(project, "alice", on_locked="readonly" if scene == "shortcuts" else "ask")
     view = window.session.view
@@ -313,6 +358,8 @@ def main() -> int:
             open_review(window)
         elif scene == "train":
             window.start_training()  # Suggestions > Train a model on this project: its progress in the status bar
+        elif scene == "trained":
+            window.show_model_information()  # Suggestions > Model information, over the trained suggestions
         elif scene == "events":
             for _ in range(30):  # Tab to the event trigger: its arguments are framed with their roles
                 QTest.keyClick(view, Qt.Key_Tab)
