@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import sqlite3
 
 import pytest
 
@@ -75,6 +76,17 @@ def test_train_records_scores_and_chooses_a_source_per_label(cli, tmp_path):
         assert {s.source for s in sugg if s.label == "WEAPON"} <= {"trained", "pattern"}
         assert any(s.source == "trained" for s in sugg)
     assert not [s for s in sugg if s.source == "trained" and done["choice"].get(s.label) != "trained"]
+    # a damaged model (its weights overwritten): one clear message, the base pipeline is used
+    (folder / "first" / "ner" / "model").write_bytes(b"garbage")
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DELETE FROM suggestion_cache")  # as if every article had changed: all recomputed
+    conn.close()
+    damaged = cli("suggest", path, "--progress", "none")
+    assert damaged.code == 0 and damaged.err.count("cannot be loaded") == 1, damaged.err
+    with Project.open(path, readonly=True) as project:
+        assert "+" not in project.suggestion_model()
+        assert not [s for d in project.document_ids() for s in project.suggestions(d).spans if s.source == "trained"]
     # a project copied without its models folder: one clear message, the base pipeline is used
     shutil.rmtree(folder)
     again = cli("suggest", path, "--progress", "none")

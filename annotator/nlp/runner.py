@@ -20,13 +20,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from annotator.core.errors import ModelError
 from annotator.core.model import Span, Suggestions
 from annotator.core.project import Project
 from annotator.nlp import models
 from annotator.nlp.parallel import shares
 from annotator.nlp.patterns import Pattern, confirmed_patterns, merge
-from annotator.nlp.trained import trained_model
+from annotator.nlp.trained import TrainedModelError, load_trained, trained_model
 from annotator.store import annotations as ann_store
 from annotator.store import documents as doc_store
 from annotator.store import suggestions as sugg_store
@@ -216,8 +215,6 @@ class _Run:
         self.trained_roles: frozenset[str] = frozenset()
         self.trained_labels: frozenset[str] = frozenset()
         if trained is not None:
-            import spacy
-
             run = trained[1]
             self.choice = dict(run.get("choice", {}))
             self.trained_labels = frozenset(k for k, v in self.choice.items() if v == "trained")
@@ -226,7 +223,7 @@ class _Run:
             self.trained_roles = frozenset(k for k, v in roles.items() if v == "trained")
             # a component no label, type or role is taken from is not run (the argument one costs the most)
             unused = {"ner": self.trained_labels, "spancat": self.trained_types, "arguments": self.trained_roles}
-            self.trained = spacy.load(trained[0], disable=[name for name, used in unused.items() if not used])
+            self.trained = load_trained(trained[0], [name for name, used in unused.items() if not used])
             if "spancat" in self.trained.pipe_names:  # candidates below the threshold tell where it is unsure
                 spancat: Any = self.trained.get_pipe("spancat")
                 spancat.cfg["threshold"] = CANDIDATE
@@ -416,19 +413,15 @@ def suggest_project(
     Raises ModelError (and leaves the project's model unchanged) if `model` cannot be found or loaded.
     """
     started = time.perf_counter()
-    spec = models.resolve(model or project.model, project.language)
+    base = spec = models.resolve(model or project.model, project.language)
     trained_notice = None
     try:
         trained = trained_model(project)
-    except ModelError as exc:  # a project copied without PROJECT.models: the base pipeline, said once
+    except TrainedModelError as exc:  # a project copied without PROJECT.models: the base pipeline, said once
         trained, trained_notice = None, str(exc)
     if trained is not None:  # the cache key names the trained model too: a new training recomputes suggestions
-        spec = replace(spec, key=f"{spec.key}+{trained[1]['name']}")
+        spec = replace(base, key=f"{base.key}+{trained[1]['name']}")
     report = SuggestReport(model=spec.key, documents=project.document_count())
-    if trained_notice:
-        report.notices.append(trained_notice)
-        if progress:
-            progress({"event": "notice", "message": trained_notice})
     patterns = learned_patterns(project)
     digest = scheme_digest(project)
     notice = models.fallback_notice(spec)
@@ -436,7 +429,18 @@ def suggest_project(
         report.notices.append(notice)
         if progress:
             progress({"event": "notice", "message": notice})
-    run = _Run(project, spec, patterns, report, trained) if _has_work(project, spec.key, digest, patterns) else None
+    run = None
+    if _has_work(project, spec.key, digest, patterns):
+        try:
+            run = _Run(project, spec, patterns, report, trained)
+        except TrainedModelError as exc:  # its files are damaged: the base pipeline, said once
+            trained, trained_notice, spec = None, str(exc), base
+            report.model = spec.key
+            run = _Run(project, spec, patterns, report) if _has_work(project, spec.key, digest, patterns) else None
+    if trained_notice:
+        report.notices.append(trained_notice)
+        if progress:
+            progress({"event": "notice", "message": trained_notice})
     with project.db.atomic():  # committed now: set_model alone would leave an implicit transaction open
         if model:
             project.set_model(models.stored_name(model, spec))  # only now: resolved, and loaded if needed

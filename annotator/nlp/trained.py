@@ -9,6 +9,23 @@ from annotator.core.errors import ModelError
 from annotator.core.project import Project
 
 
+class TrainedModelError(ModelError):
+    """The project's trained model is missing or cannot be loaded: suggestions fall back to the base pipeline."""
+
+
+def load_trained(folder: Path, disable: list[str]):
+    """The trained pipeline, or TrainedModelError naming the folder if its files are damaged."""
+    import spacy
+
+    try:
+        return spacy.load(folder, disable=disable)
+    except Exception as exc:  # spaCy, thinc, srsly and the OS each raise their own on a damaged file
+        raise TrainedModelError(
+            f"{folder}: the trained model of this project cannot be loaded ({type(exc).__name__}: "
+            f"{str(exc)[:200]}); suggestions use the base pipeline (train again with `annotator train`)"
+        ) from exc
+
+
 def models_folder(project: Project) -> Path:
     """`PROJECT.models/` beside the project file: trained pipelines live there, never inside the file."""
     path = project.path.resolve()
@@ -24,7 +41,7 @@ def trained_model(project: Project) -> tuple[Path, dict] | None:
         return None
     folder = Path(run["folder"])
     if not (folder / "meta.json").is_file() or not (folder / "config.cfg").is_file():
-        raise ModelError(
+        raise TrainedModelError(
             f"{folder}: the trained model of this project is missing or damaged; suggestions use the base "
             "pipeline (train again with `annotator train`)"
         )
