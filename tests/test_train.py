@@ -4,9 +4,11 @@ per-label scores of the trained model, the base pipeline and the learned pattern
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import sqlite3
+import time
 
 import pytest
 
@@ -366,7 +368,14 @@ def test_event_triggers_are_trained_scored_against_the_lists_and_suggested_from_
 @pytest.mark.slow
 def test_a_base_pipeline_given_to_train_is_compared_with_and_becomes_the_projects_model(cli, tmp_path):
     path = project_with(cli, tmp_path, corpus(14))
+    # the work folders of a training killed two days ago go; one being written now stays
+    models = tmp_path / "t.annotator.models"
+    (models / ".killed.x" / "output").mkdir(parents=True)
+    (models / ".running.y").mkdir()
+    for p in (models / ".killed.x", models / ".killed.x" / "output"):
+        os.utime(p, (time.time() - 2 * 86400, time.time() - 2 * 86400))
     result = cli("train", path, "--max-steps", "10", "--base", "blank:en", "--components", "ner")
+    assert sorted(p.name for p in models.iterdir() if p.name.startswith(".")) == [".running.y"]
     assert result.code == 0, result.err
     with Project.open(path, readonly=True) as project:
         run = project.latest_training()

@@ -507,6 +507,21 @@ def _components(project: Project, prepared: Prepared, asked: tuple[str, ...] | N
     return tuple(c for c in COMPONENTS if c in asked)
 
 
+ABANDONED_HOURS = 24  # a training's work folder untouched this long was left by a killed process
+
+
+def _forget_abandoned(folder: Path) -> None:
+    """Remove the hidden work folders of trainings that were killed (a running one writes to its folder)."""
+    now = time.time()
+    for work in folder.glob(".*"):
+        try:
+            touched = max(p.stat().st_mtime for p in [work, *work.rglob("*")]) if work.is_dir() else now
+        except OSError:  # being written or removed by another training right now
+            continue
+        if now - touched > ABANDONED_HOURS * 3600:
+            shutil.rmtree(work, ignore_errors=True)
+
+
 def train_project(
     project: Project,
     *,
@@ -530,6 +545,7 @@ def train_project(
     base_spec = models.resolve(base_name, project.language)  # a base that cannot be found fails here, early
     folder = models_folder(project)
     folder.mkdir(exist_ok=True)
+    _forget_abandoned(folder)
     name = name or datetime.now(UTC).strftime("model-%Y%m%d-%H%M%S")
     target = folder / name
     work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=folder))
