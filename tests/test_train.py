@@ -283,7 +283,9 @@ def event_corpus(n: int) -> list[dict]:
 
 
 @pytest.mark.slow
-def test_event_triggers_are_trained_scored_against_the_lists_and_suggested_from_the_better(cli, tmp_path, window_on):
+def test_event_triggers_are_trained_scored_against_the_lists_and_suggested_from_the_better(
+    cli, tmp_path, window_on, qtbot
+):
     path = project_with(cli, tmp_path, event_corpus(30))
     result = cli("train", path, "--max-steps", "150", "--name", "ev", "--progress", "none")
     assert result.code == 0, result
@@ -350,6 +352,15 @@ def test_event_triggers_are_trained_scored_against_the_lists_and_suggested_from_
     rows = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
     [row] = [r for r in rows if r.text(0).startswith("ATTACK \u201cambushed")]
     assert row.text(1) == f"suggested {ambush.score:.2f}" and "trained" in row.toolTip(1)
+    # accepted with Enter, the event keeps where it came from, and its suggested arguments
+    from PySide6.QtCore import Qt
+
+    window.session.focus_item(("event_suggestion", ambush.trigger_start, ambush.trigger_end, "ATTACK"))
+    qtbot.keyClick(window.view, Qt.Key_Return)
+    with Project.open(path, readonly=True) as project:
+        [kept] = [e for e in project.annotation(doc_id, "bob").events if e.trigger_start == ambush.trigger_start]
+    assert (kept.type, kept.source) == ("ATTACK", "trained")
+    assert {a.role for a in kept.arguments} >= {"Attacker", "Place"}
     window.close()
     # a scheme without trigger lists: the trained triggers still get the rules' arguments (the parser is loaded)
     with Project.open(path) as project:
