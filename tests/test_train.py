@@ -398,3 +398,51 @@ def test_a_base_pipeline_given_to_train_is_compared_with_and_becomes_the_project
         for label, by in run["scores"].items()
         if run["choice"][label] == "model"
     )
+
+
+def test_long_articles_are_trained_and_scored_in_pieces_with_their_own_offsets():
+    from annotator.core.model import Argument, Event, Span
+    from annotator.nlp.training import Example, pieces
+
+    first, second = "Gunmen ambushed a convoy in Herat.", "Officials in Kabul confirmed the attack."
+    text = first + "\n\n" + second
+    kabul, attack = text.index("Kabul"), text.index("attack")
+    ex = Example(
+        text,
+        [Span(text.index("Herat"), text.index("Herat") + 5, "GPE"), Span(kabul, kabul + 5, "GPE")],
+        {"Taliban": "against"},
+        [Event("ATTACK", attack, attack + 6, (Argument("Place", kabul, kabul + 5),))],
+    )
+    assert pieces(ex) == [ex]  # short: whole
+    head, tail = pieces(ex, limit=40)
+    assert (head.text, tail.text) == (first + "\n\n", second)
+    assert [(tail.text[s.start : s.end], s.label) for s in tail.spans] == [("Kabul", "GPE")]
+    [event] = tail.events
+    assert tail.text[event.trigger_start : event.trigger_end] == "attack"
+    assert [(a.role, tail.text[a.start : a.end]) for a in event.arguments] == [("Place", "Kabul")]
+    assert (head.stance, tail.stance) == ({"Taliban": "against"}, {})  # suggested from the first piece
+
+
+@pytest.mark.slow
+def test_a_layer_with_long_articles_trains(cli, tmp_path, monkeypatch):
+    from annotator.nlp import training
+
+    monkeypatch.setattr(training, "PIECE_CHARS", 200)  # every article below is cut in pieces
+    lines = event_corpus(24)
+    for line in lines:
+        pad = "Background paragraph without names. " * 6 + "\n\n"
+        line["text"] = pad + line["text"]
+        for span in line["spans"]:
+            span["start"] += len(pad)
+            span["end"] += len(pad)
+        for event in line["events"]:
+            event["trigger"] = {k: v + len(pad) for k, v in event["trigger"].items()}
+            for arg in event["arguments"]:
+                arg["start"] += len(pad)
+                arg["end"] += len(pad)
+    path = project_with(cli, tmp_path, lines)
+    result = cli("train", path, "--max-steps", "40", "--progress", "json")
+    assert result.code == 0, result.err
+    done = json.loads(result.out.strip().splitlines()[-1])
+    assert (done["train_documents"], done["dev_documents"]) == (19, 5)  # articles, not pieces
+    assert done["scores"]["WEAPON"]["trained"]["n_a"] > 0 and done["events"]["ATTACK"]["lexicon"]["n_a"] == 10

@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -32,11 +32,13 @@ from annotator.nlp import models
 from annotator.nlp.entities import LabelMapper, PatternMatcher, model_spans
 from annotator.nlp.events import ARGUMENTS_KEY, TRIGGERS_KEY
 from annotator.nlp.patterns import confirmed_patterns
+from annotator.nlp.runner import split_text
 from annotator.nlp.trained import models_folder, trained_model  # noqa: F401 (re-exported)
 
 MIN_DOCUMENTS = 10  # done articles a training needs
 MIN_EXAMPLES = 5  # spans a label needs to be learned (fewer: the label is named, and left to the base model)
 COMPONENTS = ("ner", "events", "stance")  # what `--components` accepts
+PIECE_CHARS = 100_000  # longer articles are trained on and scored in pieces, as suggestions cut them
 PIPES = {"ner": "ner", "events": "spancat", "stance": "textcat_multilabel"}  # the spaCy component of each
 ARGUMENTS = "arguments"  # with events: a second span categorizer, for argument phrases labelled with their role
 ARGUMENT_SIZES = [1, 2, 3, 4, 5, 6]  # argument phrases are longer than triggers ("the Afghan National Army")
@@ -419,6 +421,36 @@ def evaluate(
     return out
 
 
+def pieces(ex: Example, limit: int | None = None) -> list[Example]:
+    """A long article as pieces cut on paragraph breaks, as suggestions cut it (spaCy's pipelines refuse texts of
+    a million characters, and train on one piece at a time): each piece with the spans, triggers and arguments
+    inside it in its own offsets; the article's stance goes with the first piece, as it is suggested from it."""
+    parts = split_text(ex.text, limit or PIECE_CHARS)
+    if len(parts) == 1:
+        return [ex]
+    out = []
+    for offset, text in parts:
+        end = offset + len(text)
+        spans = [replace(s, start=s.start - offset, end=s.end - offset) for s in ex.spans
+                 if offset <= s.start and s.end <= end]  # fmt: skip
+        events = [
+            replace(
+                e,
+                trigger_start=e.trigger_start - offset,
+                trigger_end=e.trigger_end - offset,
+                arguments=tuple(
+                    replace(a, start=a.start - offset, end=a.end - offset)
+                    for a in e.arguments
+                    if offset <= a.start and a.end <= end
+                ),
+            )
+            for e in ex.events
+            if offset <= e.trigger_start and e.trigger_end <= end
+        ]
+        out.append(Example(text, spans, ex.stance if offset == 0 else {}, events))
+    return out
+
+
 @dataclass
 class Prepared:
     """The layer's done articles, the seeded split, and how many examples each label and event type has."""
@@ -431,10 +463,12 @@ class Prepared:
     types: Counter[str]
 
     def train(self, ids: list[str] | None = None) -> list[Example]:
-        return [self.examples[i] for i in (self.train_ids if ids is None else ids)]
+        """The training articles (or `ids`), long ones in pieces (see `pieces`)."""
+        return [piece for i in (self.train_ids if ids is None else ids) for piece in pieces(self.examples[i])]
 
     def dev(self) -> list[Example]:
-        return [self.examples[i] for i in self.dev_ids]
+        """The held-out articles, long ones in pieces."""
+        return [piece for i in self.dev_ids for piece in pieces(self.examples[i])]
 
     def too_few(self) -> dict[str, int]:
         counts = {**self.labels, **{f"{t} triggers": n for t, n in self.types.items()}}  # a type named like a label
@@ -554,16 +588,24 @@ def train_project(
     try:
         _write_corpus(project, work, train, held, chosen)
         if progress:
-            progress({"event": "start", "layer": prepared.layer, "train": len(train), "dev": len(held)})
+            progress(
+                {
+                    "event": "start",
+                    "layer": prepared.layer,
+                    "train": len(prepared.train_ids),
+                    "dev": len(prepared.dev_ids),
+                }
+            )
         stopped = _run_spacy_train(work, max_steps, max_minutes, progress, cancel)
         if stopped == "cancelled":
             raise TrainingError("training cancelled; the previous model stays in use")
         best = work / "output" / "model-best"
         if progress:
-            progress({"event": "evaluating", "dev": len(held)})
+            progress({"event": "evaluating", "dev": len(prepared.dev_ids)})
         ev = evaluate(project, best, held, train, base_name)
         result = TrainResult(
-            name, target, prepared.layer, len(train), len(held), time.monotonic() - started, stopped, ev.scores,
+            name, target, prepared.layer, len(prepared.train_ids), len(prepared.dev_ids), time.monotonic() - started,
+            stopped, ev.scores,
             ev.choice, prepared.too_few(), ev.stance, ev.events, ev.event_choice, ev.arguments, ev.argument_choice, chosen,
             base_spec.key,
         )  # fmt: skip
@@ -624,7 +666,7 @@ def learning_curve(
         try:
             _write_corpus(project, work, prepared.train(subset), held, chosen)
             if progress:
-                progress({"event": "curve", "fraction": fraction, "train": len(subset), "dev": len(held)})
+                progress({"event": "curve", "fraction": fraction, "train": len(subset), "dev": len(prepared.dev_ids)})
             stopped = _run_spacy_train(work, max_steps, max_minutes, None, None)
             trained = spacy.load(work / "output" / "model-best")
             mapper = LabelMapper(scheme)
@@ -641,7 +683,7 @@ def learning_curve(
                 {
                     "fraction": fraction,
                     "train_documents": len(subset),
-                    "dev_documents": len(held),
+                    "dev_documents": len(prepared.dev_ids),
                     "stopped": stopped,
                     "f1": {label: prf.f1 for label, prf in scored.items() if prf.n_a or prf.n_b},
                     "f1_all": total.f1,
