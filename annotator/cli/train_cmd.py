@@ -56,6 +56,20 @@ def _fmt(value) -> str:
     return f"{value:.3f}" if isinstance(value, float) else "-"
 
 
+def _sources_table(title: str, scores: dict, choice: dict, columns: dict[str, str], marked: bool = False) -> None:
+    """One row per label (or trigger type, or role): each source's held-out F1 (`columns`: source -> heading),
+    with `marked` how many the held-out articles have, and the source chosen."""
+    if not scores:
+        return
+    widths = {source: max(8, len(heading)) for source, heading in columns.items()}
+    head = " ".join(f"{heading:>{widths[source]}}" for source, heading in columns.items())
+    print(f"\n{title:<14} {head}" + (f" {'marked':>7}" if marked else "") + "   suggestions from")
+    for name, by_source in scores.items():
+        cells = " ".join(f"{_fmt(by_source.get(source, {}).get('f1')):>{widths[source]}}" for source in columns)
+        count = f" {next(iter(by_source.values()))['n_a']:>7}" if marked else ""
+        print(f"{name:<14} {cells}{count}   {choice.get(name, '-')}")
+
+
 def _layer_and_bounds(args) -> dict:
     """The options `train` and `train --curve` share: which layer, the held-out split, the bounds."""
     components = tuple(c.strip() for c in args.components.split(",") if c.strip()) if args.components else None
@@ -120,30 +134,20 @@ def cmd_train(args) -> int:
         f"trained {result.name} on layer {result.layer!r}: {result.train_documents} article(s), "
         f"{result.dev_documents} held out, {result.seconds:.0f} s ({result.stopped}); saved in {result.folder}"
     )
-    if result.scores:
-        print(f"\n{'label':<14} {'trained F1':>10} {'base F1':>8} {'patterns F1':>11}   suggestions from")
-        for label, by_source in result.scores.items():
-            f = {k: v["f1"] for k, v in by_source.items()}
-            print(
-                f"{label:<14} {_fmt(f['trained']):>10} {_fmt(f['model']):>8} {_fmt(f['pattern']):>11}   "
-                f"{result.choice.get(label, '-')}"
-            )
-    if result.events:
-        print(f"\n{'event trigger':<14} {'trained F1':>10} {'lists F1':>8}   suggestions from")
-        for type_, by_source in result.events.items():
-            f = {k: v["f1"] for k, v in by_source.items()}
-            print(
-                f"{type_:<14} {_fmt(f['trained']):>10} {_fmt(f['lexicon']):>8}   {result.event_choice.get(type_, '-')}"
-            )
+    _sources_table(
+        "label", result.scores, result.choice, {"trained": "trained F1", "model": "base F1", "pattern": "patterns F1"}
+    )
+    _sources_table(
+        "event trigger", result.events, result.event_choice, {"trained": "trained F1", "lexicon": "lists F1"}
+    )
+    _sources_table(
+        "argument role",
+        result.arguments,
+        result.argument_choice,
+        {"trained": "trained F1", "rules": "rules F1"},
+        marked=True,
+    )
     if result.arguments:
-        print(f"\n{'argument role':<14} {'trained F1':>10} {'rules F1':>8} {'marked':>7}   suggestions from")
-        for role, by_source in result.arguments.items():
-            f = {k: v["f1"] for k, v in by_source.items()}
-            marked = next(iter(by_source.values()))["n_a"]
-            print(
-                f"{role:<14} {_fmt(f.get('trained')):>10} {_fmt(f.get('rules')):>8} {marked:>7}   "
-                f"{result.argument_choice.get(role, '-')}"
-            )
         print("(arguments scored on the held-out articles' own triggers)")
     if result.stance:
         print(f"\n{'stance target':<20} {'articles':>8} {'trained':>8} {'majority':>9}")

@@ -398,8 +398,12 @@ class MainWindow(FileActions, SchemeActions, QMainWindow):
         self.status_annotator.setText(
             f"annotator: {self.annotator}" + (" (read-only)" if self.project.readonly else "")
         )
-        self.status_model.setText(f"model: {self.project.suggestion_model() or self.project.model or 'none yet'}")
-        self.status_model.setToolTip(plain_tooltip("\n".join(self.model_information())))
+        model = self.project.suggestion_model() or self.project.model or "none yet"
+        shown = f"{self.project.path}\n{model}"  # the training runs are read once per project and model, not per action
+        if shown != self.status_model.property("shown"):
+            self.status_model.setText(f"model: {model}")
+            self.status_model.setToolTip(plain_tooltip("\n".join(self.model_information())))
+            self.status_model.setProperty("shown", shown)
         self.status_progress.setText(f"done {done}/{total}")
         if self._suggesting:
             d, t = self._suggest_done

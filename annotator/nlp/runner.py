@@ -192,11 +192,19 @@ class _Run:
 
         self.project, self.spec, self.report = project, spec, report
         scheme = project.scheme
+        # a model trained on the project (`annotator train`): the labels, trigger types and roles it scored best on
+        run = trained[1] if trained is not None else {}
+
+        def chosen(choice: dict) -> frozenset[str]:
+            return frozenset(k for k, v in choice.items() if v == "trained")
+
+        self.choice = dict(run.get("choice", {}))
+        self.trained_labels = chosen(self.choice)
+        self.trained_types = chosen(run.get("event_choice", {}))
+        self.trained_roles = chosen(run.get("argument_choice", {}))
         # the parser, tagger and lemmatizer serve the trigger lists and the argument rules (and the sentences that
         # learned argument phrases are given to triggers in): needed with trigger lists or trained triggers
-        run = trained[1] if trained is not None else {}
-        learned = {**run.get("event_choice", {}), **run.get("argument_choice", {})}
-        self.with_events = any(ev.triggers for ev in scheme.events) or "trained" in learned.values()
+        self.with_events = any(ev.triggers for ev in scheme.events) or bool(self.trained_types | self.trained_roles)
         started = time.perf_counter()
         self.nlp = models.load(spec, events=self.with_events)
         report.load_seconds = time.perf_counter() - started
@@ -209,18 +217,8 @@ class _Run:
         self.pending: list[tuple[Suggestions, str]] = []
         self.done = 0
         self.lock: threading.Lock | contextlib.nullcontext = contextlib.nullcontext()
-        # a model trained on the project (`annotator train`): its spans for the labels it scored best on
-        self.trained, self.choice = None, {}
-        self.trained_types: frozenset[str] = frozenset()
-        self.trained_roles: frozenset[str] = frozenset()
-        self.trained_labels: frozenset[str] = frozenset()
+        self.trained = None
         if trained is not None:
-            run = trained[1]
-            self.choice = dict(run.get("choice", {}))
-            self.trained_labels = frozenset(k for k, v in self.choice.items() if v == "trained")
-            events, roles = run.get("event_choice", {}), run.get("argument_choice", {})
-            self.trained_types = frozenset(k for k, v in events.items() if v == "trained")
-            self.trained_roles = frozenset(k for k, v in roles.items() if v == "trained")
             # a component no label, type or role is taken from is not run (the argument one costs the most)
             unused = {"ner": self.trained_labels, "spancat": self.trained_types, "arguments": self.trained_roles}
             self.trained = load_trained(trained[0], [name for name, used in unused.items() if not used])

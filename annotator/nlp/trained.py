@@ -37,8 +37,11 @@ def trained_model(project: Project) -> tuple[Path, dict] | None:
     folder that is missing or damaged (a project copied without PROJECT.models) raises ModelError saying the
     base pipeline is used instead."""
     run = project.latest_training()
-    if run is None:
-        return None
+    return None if run is None else _usable(run)
+
+
+def _usable(run: dict) -> tuple[Path, dict]:
+    """The run's model folder, if its files are there (TrainedModelError if not)."""
     folder = Path(run["folder"])
     if not (folder / "meta.json").is_file() or not (folder / "config.cfg").is_file():
         raise TrainedModelError(
@@ -56,9 +59,9 @@ def summary(project: Project) -> dict | None:
     if run is None:
         return None
     try:
-        trained_model(project)
+        _usable(run)
         state = "in use"
-    except ModelError:
+    except TrainedModelError:
         state = "missing or damaged: suggestions use the base pipeline"
 
     def sources(scores: dict, choice: dict) -> dict:

@@ -32,13 +32,12 @@ from annotator.nlp import models
 from annotator.nlp.entities import LabelMapper, PatternMatcher, model_spans
 from annotator.nlp.events import ARGUMENTS_KEY, TRIGGERS_KEY
 from annotator.nlp.patterns import confirmed_patterns
-from annotator.nlp.runner import split_text
+from annotator.nlp.runner import PIECE_CHARS, split_text  # long articles are trained on in the same pieces
 from annotator.nlp.trained import models_folder, trained_model  # noqa: F401 (re-exported)
 
 MIN_DOCUMENTS = 10  # done articles a training needs
 MIN_EXAMPLES = 5  # spans a label needs to be learned (fewer: the label is named, and left to the base model)
 COMPONENTS = ("ner", "events", "stance")  # what `--components` accepts
-PIECE_CHARS = 100_000  # longer articles are trained on and scored in pieces, as suggestions cut them
 PIPES = {"ner": "ner", "events": "spancat", "stance": "textcat_multilabel"}  # the spaCy component of each
 ARGUMENTS = "arguments"  # with events: a second span categorizer, for argument phrases labelled with their role
 ARGUMENT_SIZES = [1, 2, 3, 4, 5, 6]  # argument phrases are longer than triggers ("the Afghan National Army")
@@ -279,6 +278,13 @@ def _keys(spans: list[Span]) -> set[Key]:
     return {(s.start, s.end, s.label) for s in spans}
 
 
+def _trigger_keys(doc, types: list[str]) -> set[Key]:
+    """The triggers a trained span categorizer suggests in `doc` (overlaps resolved by score, as `suggest` does)."""
+    from annotator.nlp.events import best_spans, trained_triggers
+
+    return {(s, e, t) for s, e, t, _ in best_spans(trained_triggers(doc, set(types)))}
+
+
 def _best(per: dict[str, PRF], keep: str) -> str:
     """The source with the best F1; a tie keeps `keep` (the suggestions annotators know)."""
     return sorted(per.items(), key=lambda item: (-(item[1].f1 or 0.0), item[0] != keep))[0][0]
@@ -375,7 +381,7 @@ def evaluate(
     arguments; per stance target, the classifier's accuracy against the majority value. And the best sources."""
     import spacy
 
-    from annotator.nlp.events import TriggerMatcher, best_spans, trained_triggers
+    from annotator.nlp.events import TriggerMatcher
 
     scheme = project.scheme
     texts = [ex.text for ex in dev]
@@ -391,9 +397,10 @@ def evaluate(
     if "ner" in trained.pipe_names:
         rows = [(s.label, ex.text[s.start : s.end]) for ex in train for s in ex.spans]
         matcher = PatternMatcher(base, confirmed_patterns(rows, scheme))
+        mapper = LabelMapper(scheme)
         sources = {
-            "trained": [_keys(model_spans(d, LabelMapper(scheme))) for d in trained_docs],
-            "model": [_keys(model_spans(d, LabelMapper(scheme))) for d in base_docs],
+            "trained": [_keys(model_spans(d, mapper)) for d in trained_docs],
+            "model": [_keys(model_spans(d, mapper)) for d in base_docs],
             "pattern": [_keys(matcher.spans(base.make_doc(t))) for t in texts],
         }
         gold = [_keys(ex.spans) for ex in dev]
@@ -402,9 +409,7 @@ def evaluate(
         types = [ev.type for ev in scheme.events]
         lexicon = TriggerMatcher(base, scheme)
         sources = {
-            "trained": [
-                {(s, e, t) for s, e, t, _ in best_spans(trained_triggers(d, set(types)))} for d in trained_docs
-            ],
+            "trained": [_trigger_keys(d, types) for d in trained_docs],
             "lexicon": [{(t.start_char, t.end_char, t.label_) for t in lexicon.triggers(d)} for d in base_docs],
         }
         gold = [{(e.trigger_start, e.trigger_end, e.type) for e in ex.events} for ex in dev]
@@ -604,11 +609,24 @@ def train_project(
             progress({"event": "evaluating", "dev": len(prepared.dev_ids)})
         ev = evaluate(project, best, held, train, base_name)
         result = TrainResult(
-            name, target, prepared.layer, len(prepared.train_ids), len(prepared.dev_ids), time.monotonic() - started,
-            stopped, ev.scores,
-            ev.choice, prepared.too_few(), ev.stance, ev.events, ev.event_choice, ev.arguments, ev.argument_choice, chosen,
-            base_spec.key,
-        )  # fmt: skip
+            name=name,
+            folder=target,
+            layer=prepared.layer,
+            train_documents=len(prepared.train_ids),
+            dev_documents=len(prepared.dev_ids),
+            seconds=time.monotonic() - started,
+            stopped=stopped,
+            scores=ev.scores,
+            choice=ev.choice,
+            too_few=prepared.too_few(),
+            stance=ev.stance,
+            events=ev.events,
+            event_choice=ev.event_choice,
+            arguments=ev.arguments,
+            argument_choice=ev.argument_choice,
+            components=chosen,
+            base=base_spec.key,
+        )
         (best / "annotator.json").write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8")
         if target.exists():
             shutil.rmtree(target)
@@ -639,8 +657,6 @@ def learning_curve(
     model per label and event type: does more annotation still help? Nothing is saved; the project's model is
     unchanged."""
     import spacy
-
-    from annotator.nlp.events import best_spans, trained_triggers
 
     prepared = _prepare(project, annotator, gold, dev, seed)
     chosen = tuple(c for c in _components(project, prepared, components) if c != "stance")
@@ -673,8 +689,7 @@ def learning_curve(
             predicted = []
             for doc in trained.pipe(ex.text for ex in held):
                 found = _keys(model_spans(doc, mapper)) if "ner" in chosen else set()
-                triggers = best_spans(trained_triggers(doc, set(types)))
-                predicted.append(found | {(s, e, t) for s, e, t, _ in triggers})
+                predicted.append(found | _trigger_keys(doc, types))
             scored = _prf_by_label(wanted, predicted, labels + [t for t in types if t not in labels])
             total = PRF()
             for prf in scored.values():
